@@ -1,0 +1,55 @@
+"""Amiable: the application factory."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from portal import cli, errors, i18n, security
+from portal.config import ROOT, from_environment
+from portal.extensions import babel, csrf, db, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the app: config -> extensions -> blueprints -> errors -> cli -> jinja."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("PORTAL_INSTANCE_PATH") or str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+    )
+    register_config(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    errors.register(app)
+    cli.register(app)
+    i18n.register_jinja(app)
+    security.register(app)
+    return app
+
+
+def register_config(app: Flask, test_config: dict | None) -> None:
+    """Read the environment, then apply the test overrides."""
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    if test_config:
+        env.setdefault("PORTAL_ENV", "test")
+        env.update({k: str(v) for k, v in test_config.items() if k in ("DATABASE_URL",)})
+    app.config.from_mapping(from_environment(app.instance_path, env))
+    if test_config:
+        app.config.update({k: v for k, v in test_config.items() if k != "DATABASE_URL"})
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extension singletons."""
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=None)
+    csrf.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """One blueprint per audience."""
+    from portal import collector, creditor, debtor, main, staff
+
+    for module in (main, debtor, staff, collector, creditor):
+        app.register_blueprint(module.bp)

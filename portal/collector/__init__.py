@@ -1,0 +1,7 @@
+"""The collector's pages: case search and the case page."""
+
+from flask import Blueprint
+
+bp = Blueprint("collector", __name__, url_prefix="/staff/cases")
+
+from portal.collector import routes  # noqa: E402,F401

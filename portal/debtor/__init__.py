@@ -1,0 +1,7 @@
+"""The debtor's pages: login by reference or signed link, then the case."""
+
+from flask import Blueprint
+
+bp = Blueprint("debtor", __name__)
+
+from portal.debtor import routes  # noqa: E402,F401

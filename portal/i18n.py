@@ -1,0 +1,98 @@
+"""Languages: choosing the locale, and formatting money and dates for it."""
+
+import datetime as dt
+
+from babel.numbers import format_currency
+from flask import Flask, current_app, g, request, session
+from flask_babel import format_date, get_locale, lazy_gettext
+
+from portal.domain.money import to_decimal
+
+LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+
+
+def select_locale() -> str:
+    """The debtor's (or staff user's) choice first, then the browser, then French."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    preferred = getattr(g, "preferred_language", None)
+    if preferred in languages:
+        return preferred
+    return (
+        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+def money(amount: int | None, currency: str = "EUR") -> str:
+    """Format integer minor units for the current locale: `1 234,56 €` or `€1,234.56`."""
+    if amount is None:
+        return ""
+    return format_currency(to_decimal(amount, currency), currency, locale=str(get_locale()))
+
+
+def date(value: dt.date | dt.datetime | None, fmt: str = "medium") -> str:
+    """Format a date for the current locale."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return format_date(value, fmt)
+
+
+def register_jinja(app: Flask) -> None:
+    """Expose the formatters and the language list to templates."""
+    app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["date"] = date
+    app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+    app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals.update(
+        STATUS_LABELS=STATUS_LABELS,
+        ENTRY_LABELS=ENTRY_LABELS,
+        ROLE_LABELS=ROLE_LABELS,
+        BASIS_LABELS=BASIS_LABELS,
+        ACTION_LABELS=ACTION_LABELS,
+        ACTOR_LABELS=ACTOR_LABELS,
+    )
+
+
+# Labels of enum values, translated at render time.
+STATUS_LABELS = {
+    "open": lazy_gettext("Open"),
+    "in_plan": lazy_gettext("In a payment plan"),
+    "disputed": lazy_gettext("Disputed"),
+    "escalated": lazy_gettext("Escalated"),
+    "paid": lazy_gettext("Paid"),
+    "settled": lazy_gettext("Settled"),
+    "closed": lazy_gettext("Closed"),
+}
+ENTRY_LABELS = {
+    "principal": lazy_gettext("Principal"),
+    "interest": lazy_gettext("Interest"),
+    "fee": lazy_gettext("Charges"),
+    "payment": lazy_gettext("Payment"),
+    "refund": lazy_gettext("Refund"),
+    "adjustment": lazy_gettext("Adjustment"),
+    "write_off": lazy_gettext("Write-off"),
+}
+ROLE_LABELS = {
+    "collector": lazy_gettext("Collector"),
+    "creditor": lazy_gettext("Creditor"),
+    "admin": lazy_gettext("Administrator"),
+}
+ACTION_LABELS = {
+    "debtor.login": lazy_gettext("The debtor logged in"),
+    "ledger.entry_added": lazy_gettext("Ledger entry added"),
+    "case.links_revoked": lazy_gettext("E-mail links revoked"),
+}
+ACTOR_LABELS = {
+    "debtor": lazy_gettext("debtor"),
+    "staff": lazy_gettext("staff"),
+    "system": lazy_gettext("system"),
+    "stripe": lazy_gettext("Stripe"),
+}
+BASIS_LABELS = {
+    "invoice": lazy_gettext("Invoice"),
+    "contract": lazy_gettext("Contract"),
+}

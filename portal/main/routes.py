@@ -1,0 +1,47 @@
+"""Health check, language switch and the rights page."""
+
+from flask import current_app, redirect, render_template, request, session
+from sqlalchemy import text
+
+from portal.extensions import db
+from portal.legal import L111_8_AL2_AL3
+from portal.main import bp
+from portal.models import Debtor
+from portal.security import current_debtor_case_id, public, safe_next
+from portal.services.cases import load_case
+
+
+@bp.get("/healthz")
+@public
+def healthz():
+    """Report whether the database answers: 200 when it does, 503 when it does not."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any driver error means unreachable
+        db.session.rollback()
+        current_app.logger.exception("health check: database unreachable")
+        return {"status": "degraded", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}
+
+
+@bp.post("/language")
+@public
+def language():
+    """Remember the chosen language (and on the debtor's record, for e-mails)."""
+    lang = request.form.get("lang")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+        case_id = current_debtor_case_id()
+        if case_id is not None:
+            case = load_case(case_id)
+            if case is not None:
+                db.session.get(Debtor, case.debtor_id).language = lang
+                db.session.commit()
+    return redirect(safe_next(request.form.get("next"), "/"), code=303)
+
+
+@bp.get("/rights")
+@public
+def rights():
+    """Your rights: the amicable stage, collection costs, and the text of CPCE L111-8."""
+    return render_template("main/rights.html", statute=L111_8_AL2_AL3)

@@ -1,0 +1,23 @@
+"""SQLAlchemy tables, one module per concern; importing this registers them all."""
+
+from portal.models.audit import ActorKind, AuditEvent, LoginFailure
+from portal.models.base import Base
+from portal.models.cases import Case, DebtLine, LedgerEntry, LedgerIsAppendOnly
+from portal.models.parties import Agency, Creditor, Debtor
+from portal.models.staff import Role, StaffUser
+
+__all__ = [
+    "ActorKind",
+    "Agency",
+    "AuditEvent",
+    "Base",
+    "Case",
+    "Creditor",
+    "DebtLine",
+    "Debtor",
+    "LedgerEntry",
+    "LedgerIsAppendOnly",
+    "LoginFailure",
+    "Role",
+    "StaffUser",
+]

@@ -1,0 +1,50 @@
+"""Audit events and login attempts: who did what, and who failed to get in."""
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.models.base import Base, UTCDateTime, str_enum, utcnow
+
+
+class ActorKind(StrEnum):
+    """Who acted."""
+
+    DEBTOR = "debtor"
+    STAFF = "staff"
+    SYSTEM = "system"
+    STRIPE = "stripe"
+
+
+class AuditEvent(Base):
+    """One thing someone did to a case (or to the installation)."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    actor_kind: Mapped[ActorKind] = mapped_column(str_enum(ActorKind, "actor_kind"))
+    staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    action: Mapped[str] = mapped_column(String(64))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    ip: Mapped[str | None] = mapped_column(String(45))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (Index("ix_audit_events_case_id_created_at", "case_id", "created_at"),)
+
+
+class LoginFailure(Base):
+    """A failed login, counted per key (reference, e-mail, IP) in a sliding window.
+
+    Kept in the database so that every worker on every machine sees the same counts.
+    """
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (Index("ix_login_failures_key_created_at", "key", "created_at"),)

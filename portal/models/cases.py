@@ -1,0 +1,126 @@
+"""Cases, their debt lines and the append-only ledger."""
+
+import datetime as dt
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.domain.ledger import EntryKind
+from portal.domain.references import display
+from portal.domain.states import CaseStatus
+from portal.models.base import Base, UTCDateTime, str_enum, utcnow
+
+
+class Case(Base):
+    """One creditor's claim on one debtor (a dossier)."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(9), unique=True)
+    status: Mapped[CaseStatus] = mapped_column(
+        str_enum(CaseStatus, "case_status"), default=CaseStatus.OPEN, index=True
+    )
+    creditor_id: Mapped[int] = mapped_column(ForeignKey("creditors.id"), index=True)
+    debtor_id: Mapped[int] = mapped_column(ForeignKey("debtors.id"), index=True)
+    assigned_collector_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id"), index=True
+    )
+    external_reference: Mapped[str] = mapped_column(String(64))
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    enforceable_title: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Bumped to revoke every e-mail link issued so far for this case.
+    link_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    creditor: Mapped["Creditor"] = relationship(back_populates="cases")  # noqa: F821
+    debtor: Mapped["Debtor"] = relationship(back_populates="cases")  # noqa: F821
+    assigned_collector: Mapped["StaffUser | None"] = relationship()  # noqa: F821
+    debt_lines: Mapped[list["DebtLine"]] = relationship(
+        back_populates="case", order_by="DebtLine.due_on, DebtLine.id"
+    )
+
+    __table_args__ = (
+        UniqueConstraint("creditor_id", "external_reference"),
+        CheckConstraint("length(reference) = 9", name="reference_length"),
+        CheckConstraint("link_version >= 1", name="link_version_positive"),
+    )
+
+    @property
+    def display_reference(self) -> str:
+        """The reference grouped for reading aloud."""
+        return display(self.reference)
+
+
+class DebtLine(Base):
+    """One basis of the debt: an invoice or a contract, with its dates."""
+
+    __tablename__ = "debt_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    basis: Mapped[str] = mapped_column(String(20))  # "invoice" or "contract"
+    document_number: Mapped[str] = mapped_column(String(64))
+    description: Mapped[str | None] = mapped_column(String(200))
+    issued_on: Mapped[dt.date] = mapped_column(Date)
+    due_on: Mapped[dt.date] = mapped_column(Date)
+
+    case: Mapped[Case] = relationship(back_populates="debt_lines")
+
+    __table_args__ = (
+        CheckConstraint("basis IN ('invoice', 'contract')", name="basis_kind"),
+        CheckConstraint("due_on >= issued_on", name="due_after_issue"),
+    )
+
+
+class LedgerEntry(Base):
+    """An immutable movement of what is owed, in integer minor units (positive = owed more)."""
+
+    __tablename__ = "ledger_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    debt_line_id: Mapped[int | None] = mapped_column(ForeignKey("debt_lines.id"))
+    kind: Mapped[EntryKind] = mapped_column(str_enum(EntryKind, "entry_kind"))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    occurred_on: Mapped[dt.date] = mapped_column(Date)
+    memo: Mapped[str | None] = mapped_column(String(200))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("amount <> 0", name="amount_not_zero"),
+        CheckConstraint(
+            "(kind IN ('principal', 'interest', 'fee', 'refund') AND amount > 0)"
+            " OR (kind IN ('payment', 'write_off') AND amount < 0)"
+            " OR kind = 'adjustment'",
+            name="amount_sign",
+        ),
+        Index("ix_ledger_entries_case_id_kind", "case_id", "kind"),
+    )
+
+
+class LedgerIsAppendOnly(RuntimeError):
+    """Ledger entries are never changed or deleted; write a correcting entry instead."""
+
+
+@event.listens_for(LedgerEntry, "before_update")
+def _refuse_update(mapper, connection, target):
+    raise LedgerIsAppendOnly(f"ledger entry {target.id} cannot be updated")
+
+
+@event.listens_for(LedgerEntry, "before_delete")
+def _refuse_delete(mapper, connection, target):
+    raise LedgerIsAppendOnly(f"ledger entry {target.id} cannot be deleted")

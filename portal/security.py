@@ -1,0 +1,201 @@
+"""Security plumbing: response headers, signed case links, and access rules on views."""
+
+import functools
+import time
+from collections.abc import Callable
+
+from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portal.extensions import db
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def register(app: Flask) -> None:
+    """Add the security headers to every response and trust the proxy if told to."""
+    hops = app.config["PROXY_FIX_X_FOR"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
+        if request.endpoint and not request.endpoint.endswith("static"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+# --- Signed, expiring, revocable links to one case -------------------------------------------
+
+
+class LinkInvalid(Exception):
+    """The link was altered or was never ours."""
+
+
+class LinkExpired(Exception):
+    """The link is genuine but too old, or was revoked."""
+
+
+def _link_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="case-link")
+
+
+def make_case_token(case_id: int, link_version: int) -> str:
+    """Sign a token that names one case and the link version current at signing."""
+    return _link_serializer().dumps([case_id, link_version])
+
+
+def read_case_token(token: str) -> tuple[int, int]:
+    """Return (case_id, link_version) of a genuine, unexpired token."""
+    max_age = current_app.config["LINK_MAX_AGE_DAYS"] * 86400
+    try:
+        case_id, version = _link_serializer().loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise LinkExpired from exc
+    except (BadSignature, ValueError, TypeError) as exc:
+        raise LinkInvalid from exc
+    if not isinstance(case_id, int) or not isinstance(version, int):
+        raise LinkInvalid
+    return case_id, version
+
+
+def case_link(case_id: int, link_version: int) -> str:
+    """Full URL of a case link, built from PORTAL_BASE_URL (usable outside a request)."""
+    base = current_app.config["PORTAL_BASE_URL"]
+    return f"{base}/l/{make_case_token(case_id, link_version)}"
+
+
+# --- Access rules ----------------------------------------------------------------------------
+# Every view carries an `access` attribute; a test walks the URL map and refuses any view
+# without one, so a new route cannot forget its check.
+
+
+def public(view: Callable) -> Callable:
+    """Mark a view as open to anyone."""
+    view.access = "public"
+    return view
+
+
+def debtor_required(view: Callable) -> Callable:
+    """Require a debtor session; the case it holds is `g.case_id`."""
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        case_id = current_debtor_case_id()
+        if case_id is None:
+            return redirect(
+                url_for("debtor.login", expired=1 if session.get("was_debtor") else None)
+            )
+        g.case_id = case_id
+        return view(*args, **kwargs)
+
+    wrapped.access = "debtor"
+    return wrapped
+
+
+def staff_required(*roles: str) -> Callable:
+    """Require a logged-in staff user with one of `roles`; the user is `g.staff`."""
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            user = current_staff()
+            if user is None:
+                return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
+            if user.role not in roles:
+                abort(403)
+            g.staff = user
+            g.preferred_language = user.language
+            return view(*args, **kwargs)
+
+        wrapped.access = "staff:" + ",".join(sorted(roles))
+        return wrapped
+
+    return decorate
+
+
+def _idle_ok(key: str, minutes: int) -> bool:
+    seen = session.get(key + "_seen", 0)
+    now = int(time.time())
+    if now - seen > minutes * 60:
+        return False
+    session[key + "_seen"] = now
+    return True
+
+
+def start_debtor_session(case_id: int) -> None:
+    """Replace whatever session there was with one that holds this case only."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    session["debtor_case"] = case_id
+    session["debtor_seen"] = int(time.time())
+    session["was_debtor"] = True
+    session.permanent = False
+
+
+def current_debtor_case_id() -> int | None:
+    """The case of the debtor session, or None if absent or idle too long."""
+    case_id = session.get("debtor_case")
+    if case_id is None:
+        return None
+    if not _idle_ok("debtor", current_app.config["DEBTOR_IDLE_MINUTES"]):
+        session.pop("debtor_case", None)
+        return None
+    return case_id
+
+
+def start_staff_session(user_id: int) -> None:
+    """Replace the session with one for this staff user (no session fixation)."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    session["staff_id"] = user_id
+    session["staff_seen"] = int(time.time())
+
+
+def current_staff():
+    """The active staff user of this session, or None."""
+    from portal.models import StaffUser
+
+    user_id = session.get("staff_id")
+    if user_id is None:
+        return None
+    if not _idle_ok("staff", current_app.config["STAFF_IDLE_MINUTES"]):
+        session.pop("staff_id", None)
+        return None
+    user = db.session.get(StaffUser, user_id)
+    if user is None or not user.active:
+        session.pop("staff_id", None)
+        return None
+    return user
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only follow `next` to a path on this site."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default

@@ -1,0 +1,1 @@
+"""Use cases: plain arguments in, one transaction, an audit row."""

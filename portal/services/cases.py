@@ -1,0 +1,238 @@
+"""Reading cases: the debtor's overview, and the staff lists with balances computed in SQL."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import case as sql_case
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+
+from portal.domain import references
+from portal.domain.ledger import CHARGE_KINDS, EntryKind
+from portal.extensions import db
+from portal.models import Agency, AuditEvent, Case, DebtLine, Debtor, LedgerEntry
+
+
+@dataclass
+class LineAmounts:
+    """One debt line with its principal, interest and other charges kept apart."""
+
+    line: DebtLine | None  # None: charges not tied to one invoice
+    principal: int = 0
+    interest: int = 0
+    charges: int = 0
+
+    @property
+    def total(self) -> int:
+        """What the line adds to the debt."""
+        return self.principal + self.interest + self.charges
+
+
+@dataclass
+class Overview:
+    """Everything the debtor's page shows, loaded in a fixed number of queries."""
+
+    case: Case
+    agency: Agency | None
+    lines: list[LineAmounts]
+    movements: list[LedgerEntry] = field(default_factory=list)
+
+    @property
+    def charged(self) -> int:
+        """Sum of the lines."""
+        return sum(line.total for line in self.lines)
+
+    @property
+    def paid(self) -> int:
+        """Payments received, net of refunds (a positive number)."""
+        kinds = {EntryKind.PAYMENT, EntryKind.REFUND}
+        return -sum(m.amount for m in self.movements if m.kind in kinds)
+
+    @property
+    def balance(self) -> int:
+        """What is owed now: the sum of every ledger entry."""
+        return self.charged + sum(m.amount for m in self.movements)
+
+    @property
+    def totals(self) -> LineAmounts:
+        """Principal, interest and charges summed over the lines."""
+        return LineAmounts(
+            None,
+            sum(x.principal for x in self.lines),
+            sum(x.interest for x in self.lines),
+            sum(x.charges for x in self.lines),
+        )
+
+
+def load_case(case_id: int) -> Case | None:
+    """The case with its creditor and debtor, in one query."""
+    stmt = (
+        select(Case)
+        .options(joinedload(Case.creditor), joinedload(Case.debtor))
+        .where(Case.id == case_id)
+    )
+    return db.session.execute(stmt).scalar_one_or_none()
+
+
+def load_case_by_reference(reference: str) -> Case | None:
+    """Like load_case, by canonical reference."""
+    stmt = (
+        select(Case)
+        .options(joinedload(Case.creditor), joinedload(Case.debtor))
+        .where(Case.reference == reference)
+    )
+    return db.session.execute(stmt).scalar_one_or_none()
+
+
+def overview(case: Case) -> Overview:
+    """Debt lines with their amounts, money movements and the agency, in four queries."""
+    lines = (
+        db.session.execute(
+            select(DebtLine)
+            .where(DebtLine.case_id == case.id)
+            .order_by(DebtLine.due_on, DebtLine.id)
+        )
+        .scalars()
+        .all()
+    )
+    by_line = {line.id: LineAmounts(line) for line in lines}
+    loose = LineAmounts(None)
+    sums = db.session.execute(
+        select(LedgerEntry.debt_line_id, LedgerEntry.kind, func.sum(LedgerEntry.amount))
+        .where(LedgerEntry.case_id == case.id, LedgerEntry.kind.in_(CHARGE_KINDS))
+        .group_by(LedgerEntry.debt_line_id, LedgerEntry.kind)
+    ).all()
+    for line_id, kind, amount in sums:
+        target = by_line.get(line_id, loose)
+        attribute = {"principal": "principal", "interest": "interest"}.get(kind, "charges")
+        setattr(target, attribute, getattr(target, attribute) + int(amount))
+    movements = (
+        db.session.execute(
+            select(LedgerEntry)
+            .where(LedgerEntry.case_id == case.id, LedgerEntry.kind.not_in(CHARGE_KINDS))
+            .order_by(LedgerEntry.occurred_on, LedgerEntry.id)
+        )
+        .scalars()
+        .all()
+    )
+    agency = db.session.execute(select(Agency)).scalar_one_or_none()
+    all_lines = list(by_line.values()) + ([loose] if loose.total else [])
+    return Overview(case=case, agency=agency, lines=all_lines, movements=list(movements))
+
+
+def _balance_subquery():
+    return (
+        select(LedgerEntry.case_id, func.sum(LedgerEntry.amount).label("balance"))
+        .group_by(LedgerEntry.case_id)
+        .subquery()
+    )
+
+
+@dataclass
+class CaseRow:
+    """A line of a staff case list."""
+
+    case: Case
+    balance: int
+
+
+PAGE_SIZE = 50
+
+
+def search_cases(
+    query: str = "", *, creditor_id: int | None = None, page: int = 1
+) -> tuple[list[CaseRow], int]:
+    """Cases matching `query` (reference, external reference, name, e-mail), newest first.
+
+    Returns one page of rows with balances summed by the database, and the total count.
+    """
+    balances = _balance_subquery()
+    stmt = (
+        select(Case, func.coalesce(balances.c.balance, 0))
+        .join(Case.debtor)
+        .outerjoin(balances, balances.c.case_id == Case.id)
+        .options(joinedload(Case.debtor), joinedload(Case.creditor))
+    )
+    if creditor_id is not None:
+        stmt = stmt.where(Case.creditor_id == creditor_id)
+    query = (query or "").strip()
+    if query:
+        like = f"%{query.lower()}%"
+        conditions = [
+            func.lower(Case.external_reference).like(like),
+            func.lower(Debtor.last_name).like(like),
+            func.lower(Debtor.first_name).like(like),
+            func.lower(Debtor.company_name).like(like),
+            func.lower(Debtor.email).like(like),
+        ]
+        compact = "".join(ch for ch in query.upper() if ch not in " -")
+        try:
+            conditions.append(Case.reference == references.normalize(query))
+        except references.InvalidReference:
+            if compact:
+                conditions.append(Case.reference.like(f"%{compact}%"))
+        stmt = stmt.where(or_(*conditions))
+    total = db.session.execute(
+        select(func.count()).select_from(stmt.with_only_columns(Case.id).subquery())
+    ).scalar_one()
+    page = max(page, 1)
+    rows = db.session.execute(
+        stmt.order_by(Case.created_at.desc(), Case.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
+    return [CaseRow(case, int(balance)) for case, balance in rows], total
+
+
+@dataclass
+class PortfolioTotals:
+    """A creditor's portfolio in three figures (minor units)."""
+
+    cases: int
+    placed: int
+    collected: int
+    outstanding: int
+
+
+def portfolio_totals(creditor_id: int) -> PortfolioTotals:
+    """Amounts placed, collected and outstanding for one creditor, summed by the database."""
+    charged = func.sum(sql_case((LedgerEntry.kind.in_(CHARGE_KINDS), LedgerEntry.amount), else_=0))
+    collected = func.sum(
+        sql_case(
+            (LedgerEntry.kind.in_([EntryKind.PAYMENT, EntryKind.REFUND]), -LedgerEntry.amount),
+            else_=0,
+        )
+    )
+    row = db.session.execute(
+        select(
+            func.count(func.distinct(Case.id)),
+            func.coalesce(charged, 0),
+            func.coalesce(collected, 0),
+            func.coalesce(func.sum(LedgerEntry.amount), 0),
+        )
+        .select_from(Case)
+        .outerjoin(LedgerEntry, LedgerEntry.case_id == Case.id)
+        .where(Case.creditor_id == creditor_id)
+    ).one()
+    return PortfolioTotals(*(int(x) for x in row))
+
+
+def timeline(case_id: int) -> list[AuditEvent]:
+    """The case's audit events, newest first."""
+    return list(
+        db.session.execute(
+            select(AuditEvent)
+            .where(AuditEvent.case_id == case_id)
+            .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+        ).scalars()
+    )
+
+
+def ledger(case_id: int) -> list[LedgerEntry]:
+    """Every ledger entry of a case in the order it happened."""
+    return list(
+        db.session.execute(
+            select(LedgerEntry)
+            .where(LedgerEntry.case_id == case_id)
+            .order_by(LedgerEntry.occurred_on, LedgerEntry.id)
+        ).scalars()
+    )

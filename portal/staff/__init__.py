@@ -1,0 +1,7 @@
+"""Staff login and logout, shared by collectors, creditor users and admins."""
+
+from flask import Blueprint
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+from portal.staff import routes  # noqa: E402,F401

@@ -1,0 +1,68 @@
+"""Staff login, logout and the landing page per role."""
+
+from flask import redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from portal.debtor.routes import login_limits, rate_limited_page
+from portal.models import Role
+from portal.security import (
+    current_staff,
+    public,
+    safe_next,
+    staff_required,
+    start_staff_session,
+)
+from portal.services import auth
+from portal.staff import bp
+from portal.staff.forms import StaffLoginForm
+
+
+def home_for(role: str) -> str:
+    """Where a staff user lands after logging in."""
+    return url_for("creditor.cases") if role == Role.CREDITOR else url_for("collector.cases")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    """Log in with e-mail and password."""
+    user = current_staff()
+    if user is not None and request.method == "GET":
+        return redirect(home_for(user.role))
+    form = StaffLoginForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            user = auth.login_staff(
+                form.email.data,
+                form.password.data,
+                request.remote_addr or "unknown",
+                login_limits(),
+            )
+        except auth.RateLimited as exc:
+            return rate_limited_page(exc)
+        except auth.LoginRefused:
+            error = _("E-mail or password is incorrect.")
+        else:
+            start_staff_session(user.id)
+            return redirect(safe_next(request.args.get("next"), home_for(user.role)), code=303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("staff/login.html", form=form, error=error), status
+
+
+@bp.get("/")
+@staff_required(Role.COLLECTOR, Role.CREDITOR, Role.ADMIN)
+def home():
+    """Send the staff user to their own landing page."""
+    return redirect(home_for(current_staff().role))
+
+
+@bp.post("/logout")
+@public
+def logout():
+    """End the staff session."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    return redirect(url_for("staff.login"), code=303)

@@ -1,0 +1,146 @@
+"""Fixtures: one migrated database per run (SQLite file, or PostgreSQL from TEST_DATABASE_URL),
+emptied after each test, an app, a client, a CLI runner, and the factories."""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from portal import create_app
+from portal.extensions import db as _db
+from portal.models import Base
+
+IN_CI = os.environ.get("CI") == "true"
+
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    return url if url.startswith(("postgres", "postgresql")) else None
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """A fresh database for this run, migrated to head."""
+    url = _postgres_url()
+    if url:
+        _reset_postgres(url)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    return url
+
+
+@pytest.fixture(scope="session")
+def instance_path(tmp_path_factory) -> Path:
+    """An instance folder of the run's own."""
+    return tmp_path_factory.mktemp("instance")
+
+
+def make_app(database_url: str, instance_path: Path, **overrides):
+    """An app on the test database; tests that need other settings make their own."""
+    os.environ["PORTAL_INSTANCE_PATH"] = str(instance_path)
+    config = {
+        "DATABASE_URL": database_url,
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "PORTAL_BASE_URL": "http://portal.test",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def app(database_url, instance_path):
+    """The application, with the schema created by the Alembic migrations."""
+    from flask_migrate import upgrade
+
+    application = make_app(database_url, instance_path)
+    with application.app_context():
+        upgrade()
+    yield application
+    with application.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request, app):
+    """Run each test in an app context and empty every table after it."""
+    with app.app_context():
+        yield
+        _db.session.remove()
+        with _db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                names = ", ".join(t.name for t in Base.metadata.sorted_tables)
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in reversed(Base.metadata.sorted_tables):
+                    conn.execute(table.delete())
+
+
+@pytest.fixture
+def db(app):
+    """The SQLAlchemy handle."""
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    """A test client with its own cookie jar."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def factories(app):
+    """Factory callables that create rows and commit them."""
+    from tests import factories as module
+
+    return module
+
+
+_CSRF = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the first form in a page."""
+    match = _CSRF.search(html)
+    assert match, "no CSRF token in the page"
+    return match.group(1) or match.group(2)
+
+
+def post_form(client, page_url: str, data: dict, post_url: str | None = None, **kwargs):
+    """GET a page, then POST its form with the page's CSRF token, as a browser would."""
+    page = client.get(page_url)
+    payload = {"csrf_token": csrf_token(page.get_data(as_text=True)), **data}
+    return client.post(post_url or page_url, data=payload, **kwargs)
+
+
+def require_service(available: bool, what: str) -> None:
+    """Skip when a service is missing, except in CI where that is a failure."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is required in CI but is not available")
+    pytest.skip(f"{what} is not available here (it runs in CI)")
+
+
+def chromium_path() -> str | None:
+    """Debian's chromium, if installed."""
+    return shutil.which("chromium") or shutil.which("chromium-browser")

@@ -1,0 +1,147 @@
+"""Factory callables for tests: each creates what it needs and commits."""
+
+import datetime as dt
+import itertools
+
+from portal.domain import references
+from portal.domain.factors import FactorKind
+from portal.domain.ledger import DebtorKind, EntryKind
+from portal.extensions import db
+from portal.models import Agency, Case, Creditor, DebtLine, Debtor, Role, StaffUser
+from portal.services.auth import hash_password
+from portal.services.ledger import add_entry
+
+_seq = itertools.count(1)
+PASSWORD = "correct horse battery staple"
+_HASH_CACHE: dict[str, str] = {}
+
+
+def agency(**values) -> Agency:
+    """The agency (created once)."""
+    found = db.session.query(Agency).one_or_none()
+    if found:
+        return found
+    data = dict(
+        legal_name="Agence Test SAS",
+        siren="123456789",
+        address_line1="1 rue du Test",
+        postcode="75001",
+        city="Paris",
+        email="agence@test.example",
+        iban="FR7630006000011234567890189",
+        bic="AGRIFRPP",
+    )
+    data.update(values)
+    found = Agency(**data)
+    db.session.add(found)
+    db.session.commit()
+    return found
+
+
+def creditor(factor: FactorKind = FactorKind.POSTCODE, **values) -> Creditor:
+    """A creditor asking for `factor`."""
+    n = next(_seq)
+    data = dict(
+        legal_name=f"Créancier {n} SA",
+        siren=f"{n:09d}",
+        address_line1=f"{n} avenue Test",
+        postcode="69001",
+        city="Lyon",
+        contact_email=f"c{n}@test.example",
+        verification_factor=factor,
+    )
+    data.update(values)
+    found = Creditor(**data)
+    db.session.add(found)
+    db.session.commit()
+    return found
+
+
+def debtor(kind: DebtorKind = DebtorKind.CONSUMER, **values) -> Debtor:
+    """A consumer (default) or professional debtor."""
+    n = next(_seq)
+    data = dict(
+        kind=kind,
+        address_line1=f"{n} rue Debtor",
+        postcode="75011",
+        city="Paris",
+        email=f"d{n}@test.example",
+        date_of_birth=dt.date(1985, 3, 14),
+    )
+    if kind is DebtorKind.CONSUMER:
+        data.update(first_name="Alex", last_name=f"Dupont{n}")
+    else:
+        data.update(company_name=f"Société {n} SARL")
+    data.update(values)
+    found = Debtor(**data)
+    db.session.add(found)
+    db.session.commit()
+    return found
+
+
+def case(
+    creditor_: Creditor | None = None,
+    debtor_: Debtor | None = None,
+    lines: tuple[int, ...] = (12_345,),
+    interest: int = 0,
+    fee: int = 0,
+    payments: tuple[int, ...] = (),
+    **values,
+) -> Case:
+    """A case with one debt line per amount in `lines`, optional interest, fee and payments."""
+    creditor_ = creditor_ or creditor()
+    debtor_ = debtor_ or debtor()
+    n = next(_seq)
+    found = Case(
+        reference=references.generate(),
+        creditor=creditor_,
+        debtor=debtor_,
+        external_reference=f"EXT-{n}",
+        currency=creditor_.currency,
+        **values,
+    )
+    db.session.add(found)
+    db.session.flush()
+    today = dt.date(2026, 6, 1)
+    for i, amount in enumerate(lines):
+        line = DebtLine(
+            case_id=found.id,
+            basis="invoice",
+            document_number=f"F-{n}-{i}",
+            issued_on=today - dt.timedelta(days=60),
+            due_on=today - dt.timedelta(days=30),
+        )
+        db.session.add(line)
+        db.session.flush()
+        add_entry(
+            found, EntryKind.PRINCIPAL, amount, occurred_on=line.issued_on, debt_line_id=line.id
+        )
+        if interest:
+            add_entry(found, EntryKind.INTEREST, interest, occurred_on=today, debt_line_id=line.id)
+        if fee:
+            add_entry(found, EntryKind.FEE, fee, occurred_on=today, debt_line_id=line.id)
+    for amount in payments:
+        add_entry(found, EntryKind.PAYMENT, -amount, occurred_on=today)
+    db.session.commit()
+    return found
+
+
+def staff(role: Role = Role.COLLECTOR, creditor_: Creditor | None = None, **values) -> StaffUser:
+    """A staff user whose password is PASSWORD."""
+    n = next(_seq)
+    if role is Role.CREDITOR and creditor_ is None:
+        creditor_ = creditor()
+    if PASSWORD not in _HASH_CACHE:
+        _HASH_CACHE[PASSWORD] = hash_password(PASSWORD)
+    data = dict(
+        email=f"staff{n}@test.example",
+        name=f"Staff {n}",
+        role=role,
+        password_hash=_HASH_CACHE[PASSWORD],
+        creditor_id=creditor_.id if creditor_ else None,
+    )
+    data.update(values)
+    found = StaffUser(**data)
+    db.session.add(found)
+    db.session.commit()
+    return found

@@ -62,6 +62,16 @@ def create_staff(email: str, name: str, role: str, creditor_id: int | None, pass
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")
 
 
+# Keywords extracted on top of Babel's defaults (`_`, `gettext`, `ngettext`, `pgettext`…):
+# the lazy variants Flask-Babel offers, under their usual aliases. tests/unit/test_i18n.py
+# extracts with the same list, so a keyword added here is checked there too.
+EXTRACT_KEYWORDS = ("_l", "lazy_gettext", "lazy_ngettext:1,2", "lazy_pgettext:1c,2")
+# The language of the msgids: its catalog's msgstr are the msgids themselves.
+SOURCE_LANGUAGE = "en"
+# `# TRANSLATORS: …` comments just above a string reach the catalogs.
+COMMENT_TAG = "TRANSLATORS:"
+
+
 def _pybabel(*args: str) -> None:
     command = [sys.executable, "-m", "babel.messages.frontend", *args]
     if subprocess.call(command, cwd=ROOT):
@@ -71,12 +81,16 @@ def _pybabel(*args: str) -> None:
 @translate_cli.command("extract")
 def extract() -> None:
     """Extract the messages to translations/messages.pot."""
+    keywords = [arg for keyword in EXTRACT_KEYWORDS for arg in ("-k", keyword)]
     _pybabel(
         "extract",
         "-F",
         "babel.cfg",
-        "-k",
-        "_l",
+        *keywords,
+        "--add-comments",
+        COMMENT_TAG,
+        "--project",
+        "Amiable",
         "--no-location",
         "--sort-output",
         "-o",
@@ -85,12 +99,43 @@ def extract() -> None:
     )
 
 
+def _fill_source_catalog() -> int:
+    """The English catalog translates every message to its msgid: fill the new ones."""
+    from babel.messages.pofile import read_po, write_po
+
+    path = ROOT / "translations" / SOURCE_LANGUAGE / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as f:
+        catalog = read_po(f, locale=SOURCE_LANGUAGE)
+    filled = 0
+    for message in catalog:
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.id and not all(forms):
+            message.string = message.id
+            filled += 1
+    if filled:
+        with path.open("wb") as f:
+            write_po(f, catalog, width=76)
+    return filled
+
+
 @translate_cli.command("update")
 def update() -> None:
-    """Extract, then merge new messages into every language's catalog."""
+    """Extract, merge new messages into every catalog, fill the English one."""
     extract.callback()
     _pybabel(
-        "update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching"
+        "update",
+        "-i",
+        "translations/messages.pot",
+        "-d",
+        "translations",
+        "--no-fuzzy-matching",
+        "--ignore-pot-creation-date",
+    )
+    filled = _fill_source_catalog()
+    click.echo(
+        f"{filled} new message(s) copied into the English catalog. Now translate every empty"
+        " msgstr in translations/fr/LC_MESSAGES/messages.po, then run `make translations`"
+        " and `pytest tests/unit/test_i18n.py`."
     )
 
 

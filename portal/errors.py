@@ -22,8 +22,8 @@ def _messages() -> dict[int, tuple[str, str]]:
         500: (
             _("Something went wrong"),
             _(
-                "An error occurred on our side. Nothing you entered was lost; please try again "
-                "in a moment."
+                "An error occurred on our side. Please try again in a moment; if it happens "
+                "again, contact us."
             ),
         ),
     }

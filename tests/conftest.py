@@ -59,6 +59,22 @@ def make_app(database_url: str, instance_path: Path, **overrides):
     return create_app(config)
 
 
+@pytest.fixture
+def app_factory(database_url, instance_path):
+    """Make extra apps on the test database (another process, other settings); disposed after."""
+    made = []
+
+    def factory(url: str | None = None, **overrides):
+        application = make_app(url or database_url, instance_path, **overrides)
+        made.append(application)
+        return application
+
+    yield factory
+    for application in made:
+        with application.app_context():
+            _db.engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def app(database_url, instance_path):
     """The application, with the schema created by the Alembic migrations."""
@@ -87,16 +103,36 @@ def _clean_database(request, app):
                     conn.execute(table.delete())
 
 
+@pytest.fixture(autouse=True)
+def _postgres_only(request, database_url):
+    """Tests marked `postgres` need PostgreSQL: a skip here, a failure in CI."""
+    if request.node.get_closest_marker("postgres"):
+        require_service(database_url.startswith("postgres"), "PostgreSQL (TEST_DATABASE_URL)")
+
+
 @pytest.fixture
 def db(app):
     """The SQLAlchemy handle."""
     return _db
 
 
+@pytest.fixture(scope="session")
+def web_app(app, database_url, instance_path):
+    """A second app on the same database for the test client.
+
+    Tests hold an app context of `app` for factories; Flask would reuse that context (and its
+    `g`) for every request of the same app's client, hiding bugs that only show per request.
+    """
+    application = make_app(database_url, instance_path)
+    yield application
+    with application.app_context():
+        _db.engine.dispose()
+
+
 @pytest.fixture
-def client(app):
-    """A test client with its own cookie jar."""
-    return app.test_client()
+def client(web_app):
+    """A test client with its own cookie jar, each request in its own app context."""
+    return web_app.test_client()
 
 
 @pytest.fixture

@@ -27,6 +27,11 @@ def to_decimal(minor: int, currency: str) -> Decimal:
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
 
 
+def _grouped(integer: str, mark: str) -> bool:
+    """True if `integer` is digits grouped by threes with `mark` (1.234.567)."""
+    return re.fullmatch(r"\d{1,3}(" + re.escape(mark) + r"\d{3})+", integer) is not None
+
+
 def parse_amount(text: str, currency: str) -> int:
     """Parse `1 234,56`, `1,234.56`, `1234.5` or `12` into minor units.
 
@@ -40,11 +45,14 @@ def parse_amount(text: str, currency: str) -> int:
     if len(set(marks)) == 2:
         decimal_mark = raw[max(raw.rfind(","), raw.rfind("."))]
         grouping = "," if decimal_mark == "." else "."
-        if raw.count(decimal_mark) != 1:
+        integer_part = raw.rpartition(decimal_mark)[0]
+        if raw.count(decimal_mark) != 1 or not _grouped(integer_part, grouping):
             raise InvalidAmount(text)
         raw = raw.replace(grouping, "")
     elif len(marks) > 1:
-        raw = raw.replace(marks[0], "")  # 1.234.567 or 1,234,567: grouping only
+        if not _grouped(raw, marks[0]):  # 1.234.567 or 1,234,567: grouping only
+            raise InvalidAmount(text)
+        raw = raw.replace(marks[0], "")
     integer, _, fraction = raw.replace(",", ".").partition(".")
     if not integer.isdigit() or (fraction and not fraction.isdigit()):
         raise InvalidAmount(text)

@@ -1,0 +1,134 @@
+"""Every route with every role, and with another party's case."""
+
+import pytest
+
+from portal.models import Role
+from portal.security import make_case_token
+from tests.conftest import post_form
+
+ROLES = ["anonymous", "debtor", "collector", "creditor", "other_creditor", "admin"]
+
+
+@pytest.fixture
+def world(factories):
+    """Two creditors, a case for each, a debtor logged in on case A, staff of every kind."""
+    factories.agency()
+    a, b = factories.creditor(), factories.creditor()
+    return {
+        "case_a": factories.case(a),
+        "case_b": factories.case(b),
+        "collector": factories.staff(Role.COLLECTOR),
+        "creditor": factories.staff(Role.CREDITOR, a),
+        "other_creditor": factories.staff(Role.CREDITOR, b),
+        "admin": factories.staff(Role.ADMIN),
+    }
+
+
+def client_as(web_app, world, role):
+    client = web_app.test_client()
+    if role == "debtor":
+        case = world["case_a"]
+        r = post_form(client, "/", {"reference": case.reference, "factor": case.debtor.postcode})
+        assert r.status_code == 303
+    elif role != "anonymous":
+        r = post_form(
+            client,
+            "/staff/login",
+            {"email": world[role].email, "password": "correct horse battery staple"},
+        )
+        assert r.status_code == 303, r.text
+    return client
+
+
+def url_for_rule(rule, world, case_key="case_a"):
+    case = world[case_key]
+    values = {
+        "reference": case.reference,
+        "token": make_case_token(case.id, 1),
+        "filename": "css/app.css",
+    }
+    return (
+        rule.rule.replace("<reference>", values["reference"])
+        .replace("<token>", values["token"])
+        .replace("<path:filename>", values["filename"])
+    )
+
+
+def test_every_view_declares_its_access(web_app):
+    missing = [
+        rule.endpoint
+        for rule in web_app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        and not hasattr(web_app.view_functions[rule.endpoint], "access")
+    ]
+    assert missing == []
+
+
+def expected_get(access: str, role: str, endpoint: str) -> set[int]:
+    if access == "public":
+        return {200, 302}
+    if access == "debtor":
+        return {200} if role == "debtor" else {302}
+    allowed = access.removeprefix("staff:").split(",")
+    staff_role = "creditor" if role == "other_creditor" else role
+    if role in ("anonymous", "debtor"):
+        return {302}
+    return {200, 302} if staff_role in allowed else {403}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_get_routes(web_app, world, role):
+    client = client_as(web_app, world, role)
+    checked = 0
+    for rule in web_app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint == "static":
+            continue
+        access = web_app.view_functions[rule.endpoint].access
+        response = client.get(url_for_rule(rule, world))
+        expected = expected_get(access, role, rule.endpoint)
+        if role == "other_creditor" and rule.endpoint == "creditor.case":
+            expected = {404}  # case A belongs to another creditor: not even its existence shows
+        assert response.status_code in expected, (rule.rule, role, response.status_code)
+        if response.status_code == 302 and access != "public":
+            target = response.headers["Location"]
+            assert target.startswith(("/staff/login", "/?", "/")), target
+        checked += 1
+    assert checked >= 9
+
+
+def test_creditor_sees_only_its_own_cases(web_app, world):
+    client = client_as(web_app, world, "creditor")
+    listing = client.get("/creditor/cases").text
+    assert world["case_a"].display_reference in listing
+    assert world["case_b"].display_reference not in listing
+    assert client.get(f"/creditor/cases/{world['case_b'].reference}").status_code == 404
+    assert client.get(f"/creditor/cases/{world['case_a'].reference}").status_code == 200
+    # Searching for the other creditor's reference finds nothing either.
+    found = client.get(f"/creditor/cases?q={world['case_b'].reference}").text
+    assert world["case_b"].display_reference not in found
+
+
+def test_collector_sees_every_case(web_app, world):
+    client = client_as(web_app, world, "collector")
+    listing = client.get("/staff/cases/").text
+    assert world["case_a"].display_reference in listing
+    assert world["case_b"].display_reference in listing
+    assert client.get("/staff/cases/NOT-A-REF").status_code == 404
+
+
+def test_debtor_session_never_shows_another_case(web_app, world):
+    client = client_as(web_app, world, "debtor")
+    page = client.get("/case").text
+    assert world["case_a"].display_reference in page
+    assert world["case_b"].display_reference not in page
+    assert client.get(f"/staff/cases/{world['case_b'].reference}").status_code == 302
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_post_needs_a_csrf_token(web_app, world, role):
+    client = client_as(web_app, world, role)
+    for rule in web_app.url_map.iter_rules():
+        if "POST" not in rule.methods:
+            continue
+        response = client.post(url_for_rule(rule, world), data={"lang": "en"})
+        assert response.status_code == 400, (rule.rule, role)

@@ -73,4 +73,14 @@ def from_environment(instance_path: str, env: dict | None = None) -> dict:
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
         "LANGUAGES": ("fr", "en"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Mail: with no MAIL_SERVER, messages are recorded and shown to staff, not sent.
+        "MAIL_SERVER": env.get("MAIL_SERVER", ""),
+        "MAIL_PORT": _int(env, "MAIL_PORT", 587),
+        "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "true").lower() in ("1", "true", "yes"),
+        "MAIL_USE_SSL": env.get("MAIL_USE_SSL", "false").lower() in ("1", "true", "yes"),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
+        "MAIL_SENDER": env.get("MAIL_SENDER", "no-reply@amiable.example"),
+        "MAIL_SENDER_NAME": env.get("MAIL_SENDER_NAME", "Amiable"),
+        "MAIL_TIMEOUT": _int(env, "MAIL_TIMEOUT", 10),
     }

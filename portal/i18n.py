@@ -54,6 +54,7 @@ def register_jinja(app: Flask) -> None:
         BASIS_LABELS=BASIS_LABELS,
         ACTION_LABELS=ACTION_LABELS,
         ACTOR_LABELS=ACTOR_LABELS,
+        MESSAGE_STATUS_LABELS=MESSAGE_STATUS_LABELS,
     )
 
 
@@ -85,6 +86,13 @@ ACTION_LABELS = {
     "debtor.login": lazy_gettext("The debtor logged in"),
     "ledger.entry_added": lazy_gettext("Ledger entry added"),
     "case.links_revoked": lazy_gettext("E-mail links revoked"),
+    "message.recorded": lazy_gettext("Message recorded"),
+}
+MESSAGE_STATUS_LABELS = {
+    "pending": lazy_gettext("Waiting to be sent"),
+    "sent": lazy_gettext("Sent"),
+    "recorded": lazy_gettext("Recorded (not sent: no mail server)"),
+    "failed": lazy_gettext("Failed"),
 }
 ACTOR_LABELS = {
     "debtor": lazy_gettext("debtor"),

@@ -180,3 +180,55 @@ def require_service(available: bool, what: str) -> None:
 def chromium_path() -> str | None:
     """Debian's chromium, if installed."""
     return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+class SmtpSink:
+    """A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
+
+    def __init__(self):
+        import socket
+
+        from aiosmtpd.controller import Controller
+
+        self.messages: list = []
+        self.refuse = False
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        import email
+        from email import policy
+
+        if self.refuse:
+            return "451 Try again later"
+        parsed = email.message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append(parsed)
+        return "250 OK"
+
+    def start(self):
+        self.controller.start()
+
+    def stop(self):
+        self.controller.stop()
+
+
+@pytest.fixture
+def smtp(app, web_app):
+    """Point both apps at a fresh local SMTP server for this test."""
+    sink = SmtpSink()
+    sink.start()
+    settings = {
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": sink.port,
+        "MAIL_USE_TLS": False,
+        "MAIL_USE_SSL": False,
+    }
+    saved = [{k: a.config[k] for k in settings} for a in (app, web_app)]
+    for application in (app, web_app):
+        application.config.update(settings)
+    yield sink
+    sink.stop()
+    for application, old in zip((app, web_app), saved, strict=True):
+        application.config.update(old)

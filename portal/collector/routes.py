@@ -1,12 +1,14 @@
 """Case list with search, and the full case page."""
 
-from flask import abort, g, render_template, request
+from flask import abort, g, make_response, render_template, request
 
 from portal.collector import bp
 from portal.domain.references import InvalidReference, normalize
-from portal.models import Role
+from portal.extensions import db
+from portal.models import Message, Role
 from portal.security import staff_required
 from portal.services import cases as case_service
+from portal.services import mail
 
 
 def page_arg() -> int:
@@ -54,4 +56,30 @@ def case(reference: str):
         events=case_service.timeline(found.id),
         back="collector.cases",
         user=g.staff,
+        messages=mail.case_messages(found.id),
     )
+
+
+@bp.get("/<reference>/messages/<int:message_id>")
+@staff_required(Role.COLLECTOR, Role.ADMIN)
+def message(reference: str, message_id: int):
+    """One message as the debtor receives it: the HTML part, or the text part with ?part=text."""
+    found = load_reference(reference)
+    return message_response(found.id, message_id)
+
+
+def message_response(case_id: int, message_id: int):
+    """The message's body, sandboxed: e-mail HTML carries inline styles and must run nothing."""
+    shown = db.session.get(Message, message_id)
+    if shown is None or shown.case_id != case_id:
+        abort(404)
+    if request.args.get("part") == "text" or not shown.body_html:
+        response = make_response(shown.body_text)
+        response.mimetype = "text/plain"
+    else:
+        response = make_response(shown.body_html)
+        response.headers["Content-Security-Policy"] = (
+            "sandbox allow-popups allow-popups-to-escape-sandbox; default-src 'none'; "
+            "style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+        )
+    return response

@@ -3,6 +3,7 @@
 from portal.models.audit import ActorKind, AuditEvent, LoginFailure
 from portal.models.base import Base
 from portal.models.cases import Case, DebtLine, LedgerEntry, LedgerIsAppendOnly
+from portal.models.messages import Channel, Message, MessageStatus
 from portal.models.parties import Agency, Creditor, Debtor
 from portal.models.staff import Role, StaffUser
 
@@ -12,12 +13,15 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Case",
+    "Channel",
     "Creditor",
     "DebtLine",
     "Debtor",
     "LedgerEntry",
     "LedgerIsAppendOnly",
     "LoginFailure",
+    "Message",
+    "MessageStatus",
     "Role",
     "StaffUser",
 ]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.models import Role
+from portal.models import Channel, Message, MessageStatus, Role
 from portal.security import make_case_token
 from tests.conftest import post_form
 
@@ -10,12 +10,27 @@ ROLES = ["anonymous", "debtor", "collector", "creditor", "other_creditor", "admi
 
 
 @pytest.fixture
-def world(factories):
+def world(factories, db):
     """Two creditors, a case for each, a debtor logged in on case A, staff of every kind."""
     factories.agency()
     a, b = factories.creditor(), factories.creditor()
+    case_a = factories.case(a)
+    message = Message(
+        key="access-test",
+        case_id=case_a.id,
+        template="t",
+        channel=Channel.EMAIL,
+        language="fr",
+        recipient="a@b.c",
+        subject="s",
+        body_text="t",
+        status=MessageStatus.RECORDED,
+    )
+    db.session.add(message)
+    db.session.commit()
     return {
-        "case_a": factories.case(a),
+        "message": message,
+        "case_a": case_a,
         "case_b": factories.case(b),
         "collector": factories.staff(Role.COLLECTOR),
         "creditor": factories.staff(Role.CREDITOR, a),
@@ -41,17 +56,18 @@ def client_as(web_app, world, role):
 
 
 def url_for_rule(rule, world, case_key="case_a"):
+    """A URL for the rule, with every argument naming something of case A (or `case_key`)."""
     case = world[case_key]
     values = {
         "reference": case.reference,
         "token": make_case_token(case.id, 1),
+        "message_id": world["message"].id,
         "filename": "css/app.css",
     }
-    return (
-        rule.rule.replace("<reference>", values["reference"])
-        .replace("<token>", values["token"])
-        .replace("<path:filename>", values["filename"])
-    )
+    missing = set(rule.arguments) - set(values)
+    assert not missing, f"teach url_for_rule the argument(s) {missing} of {rule.rule}"
+    adapter = rule.map.bind("portal.test")
+    return adapter.build(rule.endpoint, {arg: values[arg] for arg in rule.arguments})
 
 
 def test_every_view_declares_its_access(web_app):

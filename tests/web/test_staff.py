@@ -89,3 +89,34 @@ def test_pagination_and_search(client, factories):
     assert "55 cases" in first and "Page 1 of 2" in first
     assert client.get("/staff/cases/?page=2", headers=EN).status_code == 200
     assert client.get("/staff/cases/?page=abc", headers=EN).status_code == 200
+
+
+def test_staff_read_recorded_messages_as_the_debtor_sees_them(client, factories, db):
+    from portal.models import Channel, Message, MessageStatus
+
+    user = factories.staff(Role.COLLECTOR)
+    case, other = factories.case(), factories.case()
+    message = Message(
+        key="k1",
+        case_id=case.id,
+        template="t",
+        channel=Channel.EMAIL,
+        language="fr",
+        recipient="a@b.c",
+        subject="Objet du message",
+        body_text="Bonjour texte",
+        body_html="<p style='x'>Bonjour html</p>",
+        status=MessageStatus.RECORDED,
+    )
+    db.session.add(message)
+    db.session.commit()
+    staff_login(client, user.email)
+    page = client.get(f"/staff/cases/{case.reference}", headers=EN).text
+    assert "Objet du message" in page and "Recorded (not sent: no mail server)" in page
+    html = client.get(f"/staff/cases/{case.reference}/messages/{message.id}")
+    assert "Bonjour html" in html.text
+    assert html.headers["Content-Security-Policy"].startswith("sandbox")
+    text = client.get(f"/staff/cases/{case.reference}/messages/{message.id}?part=text")
+    assert text.mimetype == "text/plain" and text.text == "Bonjour texte"
+    # A message of another case is not reachable through this case.
+    assert client.get(f"/staff/cases/{other.reference}/messages/{message.id}").status_code == 404

@@ -5,6 +5,7 @@ from portal.models.base import Base
 from portal.models.cases import Case, DebtLine, LedgerEntry, LedgerIsAppendOnly
 from portal.models.messages import Channel, Message, MessageStatus
 from portal.models.parties import Agency, Creditor, Debtor
+from portal.models.plans import Instalment, Plan, PlanPolicy, PlanProposal, PolicyBand
 from portal.models.staff import Role, StaffUser
 
 __all__ = [
@@ -17,11 +18,16 @@ __all__ = [
     "Creditor",
     "DebtLine",
     "Debtor",
+    "Instalment",
     "LedgerEntry",
     "LedgerIsAppendOnly",
     "LoginFailure",
     "Message",
     "MessageStatus",
+    "Plan",
+    "PlanPolicy",
+    "PlanProposal",
+    "PolicyBand",
     "Role",
     "StaffUser",
 ]

@@ -6,6 +6,13 @@ from portal.models.cases import Case, DebtLine, LedgerEntry, LedgerIsAppendOnly
 from portal.models.messages import Channel, Message, MessageStatus
 from portal.models.parties import Agency, Creditor, Debtor
 from portal.models.plans import Instalment, Plan, PlanPolicy, PlanProposal, PolicyBand
+from portal.models.reminders import (
+    CaseReminder,
+    DebtorPreference,
+    ReminderContact,
+    ReminderStep,
+    TimeBarReview,
+)
 from portal.models.staff import Role, StaffUser
 
 __all__ = [
@@ -14,10 +21,12 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Case",
+    "CaseReminder",
     "Channel",
     "Creditor",
     "DebtLine",
     "Debtor",
+    "DebtorPreference",
     "Instalment",
     "LedgerEntry",
     "LedgerIsAppendOnly",
@@ -28,6 +37,9 @@ __all__ = [
     "PlanPolicy",
     "PlanProposal",
     "PolicyBand",
+    "ReminderContact",
+    "ReminderStep",
     "Role",
     "StaffUser",
+    "TimeBarReview",
 ]

@@ -9,20 +9,29 @@ from flask_babel import format_date, get_locale, lazy_gettext
 from portal.domain.money import to_decimal
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+# English is formatted the European way: dates as "19 March 2014", not "March 19, 2014".
+FORMAT_LOCALES = {"en": "en_GB"}
+
+
+def babel_locale(language: str) -> str:
+    """The Babel locale used to translate and format for a portal language code."""
+    return FORMAT_LOCALES.get(language, language)
+
+
+def current_language() -> str:
+    """The two-letter code of the current language (`fr`, `en`)."""
+    return get_locale().language
 
 
 def select_locale() -> str:
     """The debtor's (or staff user's) choice first, then the browser, then French."""
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("lang")
-    if chosen in languages:
-        return chosen
-    preferred = getattr(g, "preferred_language", None)
-    if preferred in languages:
-        return preferred
-    return (
-        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
-    )
+    if chosen not in languages:
+        chosen = getattr(g, "preferred_language", None)
+    if chosen not in languages:
+        chosen = request.accept_languages.best_match(languages)
+    return babel_locale(chosen or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def money(amount: int | None, currency: str = "EUR") -> str:
@@ -41,12 +50,20 @@ def date(value: dt.date | dt.datetime | None, fmt: str = "medium") -> str:
     return format_date(value, fmt)
 
 
+def iban(value: str | None) -> str:
+    """An IBAN in groups of four, as printed on bank documents."""
+    compact = (value or "").replace(" ", "")
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
 def register_jinja(app: Flask) -> None:
     """Expose the formatters and the language list to templates."""
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["date"] = date
+    app.jinja_env.filters["iban"] = iban
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals.update(
         STATUS_LABELS=STATUS_LABELS,
         ENTRY_LABELS=ENTRY_LABELS,

@@ -112,7 +112,6 @@ def link(token: str):
         return _link_problem(exc)
     kind = FactorKind(case.creditor.verification_factor)
     form = FactorForm()
-    error = None
     if form.validate_on_submit():
         try:
             case_id = auth.login_debtor_by_link(
@@ -123,7 +122,7 @@ def link(token: str):
         except auth.LinkRevoked as exc:
             return _link_problem(exc)
         except auth.LoginRefused:
-            error = (
+            form.factor.errors.append(
                 _("This postcode does not match. Check it and try again.")
                 if kind is FactorKind.POSTCODE
                 else _("This date of birth does not match. Write it as DD/MM/YYYY and try again.")
@@ -132,7 +131,7 @@ def link(token: str):
             start_debtor_session(case_id)
             return redirect(url_for("debtor.case"), code=303)
     status = 422 if request.method == "POST" else 200
-    return render_template("debtor/link.html", form=form, kind=kind.value, error=error), status
+    return render_template("debtor/link.html", form=form, kind=kind.value), status
 
 
 @bp.get("/case")

@@ -5,6 +5,7 @@ records and sends once. With no SMTP server configured (the demo), messages are 
 and staff read them on the case page. A failed delivery stays pending for the next run.
 """
 
+import contextlib
 import smtplib
 import ssl
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
+from portal.i18n import babel_locale
 from portal.models import ActorKind, Agency, Case, Channel, Message, MessageStatus
 from portal.models.base import utcnow
 from portal.services import audit
@@ -36,7 +38,7 @@ def language_of(case: Case) -> str:
 
 def render(template: str, language: str, subject, **context) -> tuple[str, str, str]:
     """Render (subject, text, html) of `templates/email/<template>.txt|.html` in `language`."""
-    with force_locale(language):
+    with force_locale(babel_locale(language)):
         return (
             str(subject),
             render_template(f"email/{template}.txt", **context),
@@ -64,7 +66,7 @@ def queue_email(
     if not case.debtor.email:
         return None
     language = language_of(case)
-    agency = db.session.execute(select(Agency)).scalar_one_or_none()
+    agency = context.pop("agency", None) or db.session.execute(select(Agency)).scalar_one_or_none()
     subject_text, text, html = render(
         template, language, subject, case=case, agency=agency, **context
     )
@@ -179,6 +181,59 @@ def deliver_pending(limit: int = 500) -> DeliveryReport:
         .all()
     )
     return deliver(list(messages))
+
+
+def deliver_locked(message_ids: list[int]) -> DeliveryReport:
+    """Send these e-mails one by one, each under a row lock, committed at once. Commits.
+
+    On PostgreSQL the lock is FOR UPDATE SKIP LOCKED: two processes never send the same message,
+    and a message already sent (or being sent) elsewhere is skipped. When the server cannot be
+    reached the rest stay pending for the next run.
+    """
+    report = DeliveryReport()
+    if not message_ids or not smtp_configured():
+        return report
+    smtp = None
+    try:
+        for message_id in message_ids:
+            message = db.session.execute(
+                select(Message)
+                .where(Message.id == message_id, Message.status == MessageStatus.PENDING)
+                .with_for_update(skip_locked=True)
+            ).scalar_one_or_none()
+            if message is None:
+                db.session.rollback()
+                continue
+            try:
+                smtp = smtp or _connect()
+                smtp.send_message(_email(message))
+            except (OSError, smtplib.SMTPException) as exc:
+                _failed(message, exc, report)
+                db.session.commit()
+                if smtp is None:
+                    break  # the server is down: leave the others for the next run
+                continue
+            message.status = MessageStatus.SENT
+            message.sent_at = utcnow()
+            message.attempts += 1
+            report.sent.append(message.id)
+            db.session.commit()
+    finally:
+        if smtp is not None:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                smtp.quit()
+    return report
+
+
+def deliver_pending_locked(limit: int = 500) -> DeliveryReport:
+    """Send, under row locks, what earlier runs could not (oldest first)."""
+    ids = db.session.execute(
+        select(Message.id)
+        .where(Message.status == MessageStatus.PENDING, Message.channel == Channel.EMAIL)
+        .order_by(Message.id)
+        .limit(limit)
+    ).scalars()
+    return deliver_locked(list(ids))
 
 
 def send_email(**kwargs) -> Message | None:

@@ -108,9 +108,12 @@ def test_wrong_factor_shows_the_error_and_reveals_nothing(
     with page.expect_response(lambda r: r.request.method == "POST") as posted:
         page.locator("main button[type=submit]").click()
     assert posted.value.status == 422
-    alert = page.get_by_role("alert")
-    assert alert.is_visible()
-    assert alert.inner_text() == french("This postcode does not match. Check it and try again.")
+    error = page.locator("#factor-error")
+    assert error.is_visible()
+    assert error.inner_text() == french("This postcode does not match. Check it and try again.")
+    # The error is tied to the field for screen readers.
+    assert page.get_attribute("#factor", "aria-invalid") == "true"
+    assert "factor-error" in page.get_attribute("#factor", "aria-describedby")
     assert page.locator("[data-testid=balance]").count() == 0
     body = page.locator("body").inner_text()
     for secret in secrets_on_record:

@@ -70,7 +70,7 @@ def test_r124_4_mentions(client, factories):
     creditor = case.creditor
     assert creditor.legal_name in page and ", ".join(creditor.address_lines) in page
     assert "principal, interest and other charges shown separately" in page
-    assert "IBAN FR7630006000011234567890189" in page  # how to pay
+    assert "IBAN FR76 3000 6000 0112 3456 7890 189" in page  # how to pay
     assert "L111-8" in page and 'href="/rights"' in client.get("/case").text
 
 

@@ -72,6 +72,12 @@ def register_jinja(app: Flask) -> None:
         ACTION_LABELS=ACTION_LABELS,
         ACTOR_LABELS=ACTOR_LABELS,
         MESSAGE_STATUS_LABELS=MESSAGE_STATUS_LABELS,
+        PROPOSAL_STATUS_LABELS=PROPOSAL_STATUS_LABELS,
+        PLAN_STATUS_LABELS=PLAN_STATUS_LABELS,
+        INSTALMENT_STATUS_LABELS=INSTALMENT_STATUS_LABELS,
+        FREQUENCY_LABELS=FREQUENCY_LABELS,
+        PLAN_REASON_LABELS=PLAN_REASON_LABELS,
+        POLICY_RULE_LABELS=POLICY_RULE_LABELS,
     )
 
 
@@ -104,6 +110,21 @@ ACTION_LABELS = {
     "ledger.entry_added": lazy_gettext("Ledger entry added"),
     "case.links_revoked": lazy_gettext("E-mail links revoked"),
     "message.recorded": lazy_gettext("Message recorded"),
+    "plan.proposed": lazy_gettext("The debtor proposed a payment plan"),
+    "plan.approved_by_policy": lazy_gettext("Payment plan approved by the creditor's policy"),
+    "plan.approved": lazy_gettext("Payment plan approved by a collector"),
+    "plan.rejected": lazy_gettext("Payment plan rejected"),
+    "plan.countered": lazy_gettext("Counter-offer sent to the debtor"),
+    "plan.counter_accepted": lazy_gettext("The debtor accepted the counter-offer"),
+    "plan.counter_declined": lazy_gettext("The debtor declined the counter-offer"),
+    "plan.withdrawn": lazy_gettext("The debtor withdrew the proposal"),
+    "plan.started": lazy_gettext("Payment plan started"),
+    "plan.instalment_paid": lazy_gettext("Instalment paid"),
+    "plan.at_risk": lazy_gettext("Payment plan at risk: an instalment is missing"),
+    "plan.back_on_track": lazy_gettext("Payment plan back on track"),
+    "plan.broken": lazy_gettext("Payment plan broken"),
+    "plan.completed": lazy_gettext("Payment plan completed"),
+    "plan.policy_changed": lazy_gettext("Plan policy changed"),
 }
 MESSAGE_STATUS_LABELS = {
     "pending": lazy_gettext("Waiting to be sent"),
@@ -120,4 +141,46 @@ ACTOR_LABELS = {
 BASIS_LABELS = {
     "invoice": lazy_gettext("Invoice"),
     "contract": lazy_gettext("Contract"),
+}
+PROPOSAL_STATUS_LABELS = {
+    "pending": lazy_gettext("Waiting for a decision"),
+    "approved": lazy_gettext("Approved"),
+    "rejected": lazy_gettext("Not accepted"),
+    "countered": lazy_gettext("Counter-offer made"),
+    "accepted": lazy_gettext("Accepted"),
+    "declined": lazy_gettext("Declined"),
+    "withdrawn": lazy_gettext("Withdrawn"),
+}
+PLAN_STATUS_LABELS = {
+    "active": lazy_gettext("Active"),
+    "at_risk": lazy_gettext("At risk: a payment is missing"),
+    "completed": lazy_gettext("Completed"),
+    "broken": lazy_gettext("Ended: payments missed"),
+    "cancelled": lazy_gettext("Cancelled"),
+}
+INSTALMENT_STATUS_LABELS = {
+    "due": lazy_gettext("To pay"),
+    "paid": lazy_gettext("Paid"),
+    "overdue": lazy_gettext("Overdue"),
+}
+FREQUENCY_LABELS = {
+    "monthly": lazy_gettext("Every month"),
+    "biweekly": lazy_gettext("Every two weeks"),
+    "weekly": lazy_gettext("Every week"),
+}
+PLAN_REASON_LABELS = {
+    "instalment_too_low": lazy_gettext("The instalments are too small"),
+    "plan_too_long": lazy_gettext("The plan lasts too long"),
+    "first_payment_too_late": lazy_gettext("The first payment comes too late"),
+    "budget_not_credible": lazy_gettext("The plan does not match the budget given"),
+    "creditor_refuses": lazy_gettext("The creditor does not accept a plan on this debt"),
+    "other": lazy_gettext("Another reason (see the message)"),
+}
+POLICY_RULE_LABELS = {
+    "max_count": lazy_gettext("Number of instalments"),
+    "min_instalment": lazy_gettext("Amount of each instalment"),
+    "max_duration": lazy_gettext("Length of the plan"),
+    "min_first_payment": lazy_gettext("First payment"),
+    "first_due": lazy_gettext("Date of the first payment"),
+    "frequency": lazy_gettext("How often you pay"),
 }

@@ -9,6 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from portal import cli_reminders
 from portal.config import ROOT
 
 portal_cli = AppGroup("portal", help="Amiable operations: demo data, staff users.")
@@ -150,6 +151,10 @@ def compile_() -> None:
 def init(language: str) -> None:
     """Start a catalog for a new language."""
     _pybabel("init", "-i", "translations/messages.pot", "-d", "translations", "-l", language)
+
+
+portal_cli.add_command(cli_reminders.send_reminders)
+portal_cli.add_command(cli_reminders.reminder_sequence)
 
 
 def register(app: Flask) -> None:

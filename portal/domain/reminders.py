@@ -31,9 +31,6 @@ class StepTemplate(StrEnum):
     FORMAL_NOTICE = "formal_notice"
 
 
-LETTER_TEMPLATES = frozenset({StepTemplate.FIRST_NOTICE, StepTemplate.FORMAL_NOTICE})
-
-
 @dataclass(frozen=True)
 class Step:
     """One step of a sequence: days after the first notice, channel, template, tone."""
@@ -84,9 +81,6 @@ def check_sequence(steps: list[Step] | tuple[Step, ...]) -> None:
     offsets = [s.offset_days for s in steps]
     if any(b <= a for a, b in zip(offsets, offsets[1:], strict=False)):
         raise SequenceError("offsets must rise from one step to the next")
-    for s in steps:
-        if s.channel is not StepChannel.EMAIL and s.template not in LETTER_TEMPLATES:
-            raise SequenceError(f"{s.template} has no letter: send it by e-mail only")
 
 
 def step_due_at(

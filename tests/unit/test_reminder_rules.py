@@ -86,7 +86,6 @@ def test_default_sequence_is_valid():
         (["0:email:reminder:courteous"], "day 0"),
         (["0:email:first_notice:courteous", "8:email:reminder:firm", "8:email:reminder:firm"],
          "rise"),
-        (["0:email:first_notice:courteous", "8:letter:reminder:firm"], "no letter"),
     ],
 )  # fmt: skip
 def test_bad_sequences_are_refused(texts, problem):

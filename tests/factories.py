@@ -145,3 +145,58 @@ def staff(role: Role = Role.COLLECTOR, creditor_: Creditor | None = None, **valu
     db.session.add(found)
     db.session.commit()
     return found
+
+
+def plan(
+    case_: Case,
+    amounts: tuple[int, ...] | None = None,
+    status: str = "active",
+    first_due: dt.date = dt.date(2026, 7, 1),
+    **values,
+):
+    """An agreed plan on the case (its proposal approved), monthly from `first_due`.
+
+    `amounts` default to the case's balance in three instalments; a live plan puts the case
+    in_plan.
+    """
+    from portal.domain import schedule
+    from portal.domain.plan_states import Frequency
+    from portal.models import Instalment, LedgerEntry, Plan, PlanProposal
+
+    if amounts is None:
+        balance = sum(e.amount for e in db.session.query(LedgerEntry).filter_by(case_id=case_.id))
+        amounts = tuple(schedule.split(balance, 3))
+    dates = schedule.due_dates(first_due, Frequency.MONTHLY, len(amounts))
+    lines = [schedule.Line(d, a) for d, a in zip(dates, amounts, strict=True)]
+    proposal = PlanProposal(
+        case_id=case_.id,
+        proposed_by="debtor",
+        count=len(lines),
+        frequency=Frequency.MONTHLY,
+        first_due_on=first_due,
+        schedule=schedule.to_json(lines),
+        total=sum(amounts),
+        currency=case_.currency,
+        status="approved",
+        policy_outcome="auto",
+        auto_decided=True,
+    )
+    db.session.add(proposal)
+    db.session.flush()
+    found = Plan(
+        case_id=case_.id,
+        proposal_id=proposal.id,
+        status=status,
+        total=sum(amounts),
+        currency=case_.currency,
+        **values,
+    )
+    found.instalments = [
+        Instalment(sequence=i, due_on=line.due_on, amount=line.amount, paid_amount=0, status="due")
+        for i, line in enumerate(lines, start=1)
+    ]
+    db.session.add(found)
+    if status in ("active", "at_risk"):
+        case_.status = "in_plan"
+    db.session.commit()
+    return found

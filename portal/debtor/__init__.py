@@ -5,3 +5,4 @@ from flask import Blueprint
 bp = Blueprint("debtor", __name__)
 
 from portal.debtor import routes  # noqa: E402,F401
+from portal.debtor import plans  # noqa: E402,F401

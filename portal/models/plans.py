@@ -25,6 +25,7 @@ from portal.domain.plan_states import (
     ProposalStatus,
     ProposedBy,
 )
+from portal.domain.schedule import Line, from_json
 from portal.models.base import Base, UTCDateTime, str_enum, utcnow
 
 _OPEN = "status = 'pending'"
@@ -161,6 +162,16 @@ class PlanProposal(Base):
     decided_by: Mapped["StaffUser | None"] = relationship(  # noqa: F821
         foreign_keys=[decided_by_id]
     )
+
+    @property
+    def is_counter(self) -> bool:
+        """True for a collector's counter-offer."""
+        return self.proposed_by == ProposedBy.COLLECTOR
+
+    @property
+    def lines(self) -> list[Line]:
+        """The schedule as lines of (due_on, amount)."""
+        return from_json(self.schedule)
 
     __table_args__ = (
         CheckConstraint("count >= 1", name="count_positive"),

@@ -4,8 +4,10 @@ Deciding proposals lives in plans_decide.py, the daily job in plans_life.py.
 """
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from sqlalchemy import Select, exists, or_, select
+from sqlalchemy.orm import selectinload
 
 from portal.domain.plan_states import (
     LIVE_PLAN,
@@ -136,3 +138,62 @@ def apply_payment(case: Case, amount_minor: int, paid_on: dt.date) -> None:
         plan.status = move_plan(plan.status, PlanStatus.ACTIVE)
         plan.at_risk_since = None
         audit.record("plan.back_on_track", actor=ActorKind.SYSTEM, case_id=case.id, plan_id=plan.id)
+
+
+@dataclass
+class PlanSummary:
+    """What a case page shows of plans: every proposal (newest first) and the latest plan."""
+
+    proposals: list[PlanProposal] = field(default_factory=list)
+    plan: Plan | None = None
+
+    @property
+    def pending(self) -> PlanProposal | None:
+        """The debtor's proposal waiting for a collector."""
+        return next(
+            (p for p in self.proposals if p.status == ProposalStatus.PENDING and not p.is_counter),
+            None,
+        )
+
+    @property
+    def counter(self) -> PlanProposal | None:
+        """The collector's counter-offer waiting for the debtor's answer."""
+        return next(
+            (p for p in self.proposals if p.status == ProposalStatus.PENDING and p.is_counter),
+            None,
+        )
+
+    @property
+    def live(self) -> bool:
+        """True while the latest plan is active or at risk."""
+        return self.plan is not None and self.plan.status in LIVE_PLAN
+
+    @property
+    def last_decision(self) -> PlanProposal | None:
+        """The newest proposal, when it ended without a plan (rejected, declined, withdrawn)."""
+        ended = {ProposalStatus.REJECTED, ProposalStatus.DECLINED, ProposalStatus.WITHDRAWN}
+        if self.proposals and self.proposals[0].status in ended:
+            return self.proposals[0]
+        return None
+
+
+def summary(case_id: int) -> PlanSummary:
+    """Proposals and the latest plan with its instalments, in at most three queries."""
+    proposals = list(
+        db.session.execute(
+            select(PlanProposal)
+            .where(PlanProposal.case_id == case_id)
+            .order_by(PlanProposal.created_at.desc(), PlanProposal.id.desc())
+        ).scalars()
+    )
+    plan = None
+    agreed = {ProposalStatus.APPROVED, ProposalStatus.ACCEPTED}
+    if any(p.status in agreed for p in proposals):
+        plan = db.session.execute(
+            select(Plan)
+            .options(selectinload(Plan.instalments))
+            .where(Plan.case_id == case_id)
+            .order_by(Plan.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+    return PlanSummary(proposals, plan)

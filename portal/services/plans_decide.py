@@ -76,6 +76,7 @@ class Request:
     first_due_on: dt.date
     count: int | None = None
     amount: int | None = None
+    first_amount: int | None = None  # a down payment, when the policy asks for one
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,12 @@ def preview(case: Case, request: Request, on: dt.date | None = None) -> Preview:
     if balance <= 0:
         raise CaseNotPayable(case.id)
     lines = schedule.build(
-        balance, request.first_due_on, request.frequency, count=request.count, amount=request.amount
+        balance,
+        request.first_due_on,
+        request.frequency,
+        count=request.count,
+        amount=request.amount,
+        first_amount=request.first_amount,
     )
     policy = policy_for(case.creditor)
     verdict = evaluate(policy, balance, lines, request.frequency, on)

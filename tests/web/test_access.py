@@ -31,6 +31,8 @@ def world(factories, db):
     return {
         "message": message,
         "case_a": case_a,
+        # An ended plan: its PDF and proposal pages exist, and the case may get a new proposal.
+        "plan": factories.plan(case_a, status="broken"),
         "case_b": factories.case(b),
         "collector": factories.staff(Role.COLLECTOR),
         "creditor": factories.staff(Role.CREDITOR, a),
@@ -62,6 +64,8 @@ def url_for_rule(rule, world, case_key="case_a"):
         "reference": case.reference,
         "token": make_case_token(case.id, 1),
         "message_id": world["message"].id,
+        "plan_id": world["plan"].id,
+        "proposal_id": world["plan"].proposal_id,
         "filename": "css/app.css",
     }
     missing = set(rule.arguments) - set(values)

@@ -1,0 +1,228 @@
+"""The collector's plan queue and decisions: approve, reject with reasons, counter-propose."""
+
+import re
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional
+
+from portal.collector import bp
+from portal.domain import schedule
+from portal.domain.factors import parse_date_of_birth
+from portal.domain.money import InvalidAmount, parse_amount, to_decimal
+from portal.domain.plan_states import Frequency
+from portal.domain.policy import evaluate
+from portal.extensions import db
+from portal.i18n import FREQUENCY_LABELS
+from portal.models import PlanProposal, Role
+from portal.security import staff_required
+from portal.services import plans_decide as decide
+from portal.services import plans_review as review
+from portal.services.cases import load_case
+from portal.services.plan_policy import policy_for
+
+COLLECTORS = (Role.COLLECTOR, Role.ADMIN)
+
+
+class RejectForm(FlaskForm):
+    """Reasons (codes from a fixed list, read from the request) and a message to the debtor."""
+
+    text = TextAreaField(_l("Message to the debtor"), validators=[Optional(), Length(max=2000)])
+
+
+class CounterForm(FlaskForm):
+    """A schedule built from a count, or typed line by line."""
+
+    count = StringField(_l("Number of instalments"), validators=[Optional(), Length(max=10)])
+    frequency = RadioField(
+        _l("How often"),
+        choices=[SelectChoice(f.value, FREQUENCY_LABELS[f.value]) for f in Frequency],
+        default=Frequency.MONTHLY.value,
+    )
+    first_due_on = StringField(_l("First due date"), validators=[Optional(), Length(max=20)])
+    lines = TextAreaField(
+        _l("Schedule, one instalment a line"),
+        validators=[Optional(), Length(max=4000)],
+        description=_l("A date and an amount on each line, e.g. 15/01/2027 120,50. Edit freely."),
+    )
+    text = TextAreaField(_l("Message to the debtor"), validators=[Optional(), Length(max=2000)])
+
+
+def _proposal(proposal_id: int) -> PlanProposal:
+    found = db.session.get(PlanProposal, proposal_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _line_text(lines, currency: str) -> str:
+    return "\n".join(
+        f"{x.due_on:%d/%m/%Y} {str(to_decimal(x.amount, currency)).replace('.', ',')}"
+        for x in lines
+    )
+
+
+def parse_lines(text: str, currency: str) -> tuple[list[schedule.Line], str | None]:
+    """Read `date amount` lines; returns the lines and an error message, if any."""
+    lines = []
+    for number, raw in enumerate((text or "").splitlines(), start=1):
+        if not raw.strip():
+            continue
+        day, _sep, amount = raw.strip().partition(" ")
+        due = parse_date_of_birth(day)
+        try:
+            value = parse_amount(re.sub(r"^[;:\s]+", "", amount), currency)
+        except InvalidAmount:
+            value = None
+        if due is None or not value:
+            return [], _(
+                "Line %(number)s: write a date and an amount, e.g. 15/01/2027 120,50.",
+                number=number,
+            )
+        lines.append(schedule.Line(due, value))
+    return lines, None
+
+
+@bp.get("/proposals")
+@staff_required(*COLLECTORS)
+def proposals():
+    """Debtors' proposals waiting for a decision, oldest first."""
+    return render_template("collector/proposals.html", rows=review.queue())
+
+
+def _detail(proposal: PlanProposal, counter_form=None, reject_form=None, preview=None, status=200):
+    case = load_case(proposal.case_id)
+    return (
+        render_template(
+            "collector/proposal.html",
+            p=proposal,
+            case=case,
+            balance=decide.balance_of(case),
+            counter_form=counter_form or _counter_defaults(proposal),
+            reject_form=reject_form or RejectForm(formdata=None),
+            preview=preview,
+            reason_codes=review.REASON_CODES,
+        ),
+        status,
+    )
+
+
+def _counter_defaults(proposal: PlanProposal) -> CounterForm:
+    form = CounterForm(formdata=None)
+    form.count.data = str(proposal.count)
+    form.frequency.data = proposal.frequency
+    form.first_due_on.data = f"{proposal.first_due_on:%d/%m/%Y}"
+    form.lines.data = _line_text(proposal.lines, proposal.currency)
+    return form
+
+
+@bp.get("/proposals/<int:proposal_id>")
+@staff_required(*COLLECTORS)
+def proposal(proposal_id: int):
+    """One proposal: the schedule, the rules it breaks, the budget, and the decisions."""
+    return _detail(_proposal(proposal_id))
+
+
+def _already(proposal_id: int):
+    flash(_("This proposal was already decided (or withdrawn): nothing was changed."), "info")
+    return redirect(url_for("collector.proposal", proposal_id=proposal_id), code=303)
+
+
+@bp.post("/proposals/<int:proposal_id>/approve")
+@staff_required(*COLLECTORS)
+def proposal_approve(proposal_id: int):
+    """Approve: the plan starts and the debtor is told."""
+    _proposal(proposal_id)
+    try:
+        review.approve(proposal_id, g.staff)
+    except decide.AlreadyDecided:
+        return _already(proposal_id)
+    except decide.CaseNotPayable:
+        flash(_("The case is no longer open or nothing is owed: the plan cannot start."), "error")
+        return redirect(url_for("collector.proposal", proposal_id=proposal_id), code=303)
+    flash(_("Plan approved. The debtor is told by e-mail."), "success")
+    return redirect(url_for("collector.proposals"), code=303)
+
+
+@bp.post("/proposals/<int:proposal_id>/reject")
+@staff_required(*COLLECTORS)
+def proposal_reject(proposal_id: int):
+    """Reject with reason codes and a message."""
+    found = _proposal(proposal_id)
+    form = RejectForm()
+    codes = [c for c in request.form.getlist("reasons") if c in review.REASON_CODES]
+    if not form.validate_on_submit() or not (codes or (form.text.data or "").strip()):
+        form.text.errors = [*form.text.errors, _("Give at least one reason.")]
+        return _detail(found, reject_form=form, status=422)
+    try:
+        review.reject(proposal_id, g.staff, codes, (form.text.data or "").strip())
+    except decide.AlreadyDecided:
+        return _already(proposal_id)
+    flash(_("Proposal rejected. The debtor is told by e-mail."), "success")
+    return redirect(url_for("collector.proposals"), code=303)
+
+
+@bp.post("/proposals/<int:proposal_id>/counter")
+@staff_required(*COLLECTORS)
+def proposal_counter(proposal_id: int):
+    """Counter-propose: preview a schedule (from a count or typed lines), then send it."""
+    found = _proposal(proposal_id)
+    case = load_case(found.case_id)
+    form = CounterForm()
+    balance = decide.balance_of(case)
+    try:
+        frequency = Frequency(form.frequency.data)
+    except ValueError:
+        frequency = Frequency.MONTHLY
+    action = request.form.get("action", "preview")
+    if action == "generate" or not (form.lines.data or "").strip():
+        first = parse_date_of_birth(form.first_due_on.data or "")
+        count = (form.count.data or "").strip()
+        if first is None or not count.isdigit() or not 1 <= int(count) <= schedule.MAX_INSTALMENTS:
+            form.count.errors.append(_("Give a number of instalments (1 to 60) and a date."))
+            return _detail(found, counter_form=form, status=422)
+        try:
+            lines = schedule.build(balance, first, frequency, count=int(count))
+        except schedule.ScheduleError:
+            form.count.errors.append(_("Too many instalments for this amount."))
+            return _detail(found, counter_form=form, status=422)
+        form.lines.data = _line_text(lines, case.currency)
+        action = "preview"
+    else:
+        lines, error = parse_lines(form.lines.data, case.currency)
+        if error:
+            form.lines.errors.append(error)
+            return _detail(found, counter_form=form, status=422)
+    try:
+        review.check_counter_lines(lines, balance, decide.today())
+    except review.BadSchedule as exc:
+        messages = {
+            "sum": _(
+                "The amounts must add up to the balance, %(amount)s.",
+                amount=str(to_decimal(balance, case.currency)),
+            ),
+            "dates": _("Dates must be in order, one per instalment, none in the past."),
+            "count": _("Give between 1 and 60 instalments."),
+        }
+        form.lines.errors.append(messages.get(str(exc), messages["dates"]))
+        return _detail(found, counter_form=form, status=422)
+    verdict = evaluate(policy_for(case.creditor), balance, lines, frequency, decide.today())
+    if action != "send":
+        return _detail(found, counter_form=form, preview=(lines, verdict))
+    try:
+        review.counter(
+            proposal_id,
+            g.staff,
+            lines,
+            frequency,
+            request.form.getlist("reasons"),
+            (form.text.data or "").strip(),
+        )
+    except decide.AlreadyDecided:
+        return _already(proposal_id)
+    flash(_("Counter-offer sent. The debtor is told by e-mail."), "success")
+    return redirect(url_for("collector.proposals"), code=303)

@@ -1,6 +1,7 @@
 """`flask portal send-reminders` and `flask portal reminder-sequence`."""
 
 import datetime as dt
+import sys
 from zoneinfo import ZoneInfo
 
 import click
@@ -17,6 +18,7 @@ REASONS = {
     "nothing_owed": "nothing owed",
     "sequence_over": "sequence finished",
     "already_done": "taken by another run",
+    "instalment_no_email": "instalment reminder: no e-mail address, or e-mails stopped",
 }
 
 
@@ -25,8 +27,13 @@ REASONS = {
 @click.option("--at", "at_text", help="With --dry-run: as of another time, e.g. 'tomorrow 10:00'.")
 @click.option("--limit", type=click.IntRange(min=1), help="Look at no more than N due cases.")
 @click.option("--weekly-cap", type=click.IntRange(min=1), default=rules.DEFAULT_WEEKLY_CAP)
+@click.option(
+    "--instalments/--no-instalments",
+    default=True,
+    help="E-mail plans' debtors 3 days before each instalment (default: yes).",
+)
 @click.option("--verbose", "-v", is_flag=True, help="With --dry-run: list every planned step.")
-def send_reminders(dry_run, at_text, limit, weekly_cap, verbose) -> None:
+def send_reminders(dry_run, at_text, limit, weekly_cap, instalments, verbose) -> None:
     """Send the reminder steps that are due (safe to run twice, or on two machines)."""
     from portal.services import reminders
 
@@ -44,9 +51,14 @@ def send_reminders(dry_run, at_text, limit, weekly_cap, verbose) -> None:
     if limit:
         total = min(total, limit)
     label = "Planning" if dry_run else "Sending"
-    with click.progressbar(length=total, label=label, file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
         report = reminders.run(
-            at, dry_run=dry_run, limit=limit, weekly_cap=weekly_cap, progress=bar.update
+            at,
+            dry_run=dry_run,
+            limit=limit,
+            weekly_cap=weekly_cap,
+            instalments=instalments,
+            progress=bar.update,
         )
     when = at.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
     verb = "would record" if dry_run else "recorded"

@@ -35,6 +35,7 @@ from portal.models import (
 from portal.security import case_link
 from portal.services import audit, letters, mail, plans
 from portal.services.amounts import CaseAmounts, amounts_for
+from portal.services.instalment_reminders import send_instalment_reminders
 from portal.services.reminder_controls import sequence_of, unsubscribe_url
 
 SUBJECTS = {
@@ -151,6 +152,7 @@ class Runner:
     sequences: dict = field(default_factory=dict)
     agency: Agency | None = None
     zone: str = "Europe/Paris"
+    instalments: bool = True  # the reminder a few days before each instalment of a plan
 
     def run(self, limit: int | None = None, progress: Callable[[int], None] = lambda n: None):
         """Take every due case in batches (at most `limit` cases); deliver what was recorded."""
@@ -174,6 +176,8 @@ class Runner:
                 db.session.commit()
                 self._deliver(mail.deliver_locked([i for ids in email_ids for i in ids]))
             progress(len(rows))
+        if self.instalments:
+            send_instalment_reminders(self)
         return self.report
 
     def _deliver(self, delivery: mail.DeliveryReport) -> None:
@@ -316,10 +320,11 @@ def run(
     dry_run: bool = False,
     limit: int | None = None,
     weekly_cap: int = rules.DEFAULT_WEEKLY_CAP,
+    instalments: bool = True,
     progress: Callable[[int], None] = lambda n: None,
 ) -> RunReport:
     """Run the reminder job as of `at` (aware)."""
-    runner = Runner(at=at, dry_run=dry_run, weekly_cap=weekly_cap)
+    runner = Runner(at=at, dry_run=dry_run, weekly_cap=weekly_cap, instalments=instalments)
     return runner.run(limit=limit, progress=progress)
 
 

@@ -289,3 +289,24 @@ def test_creditor_sequence(smtp, factories, db):
     run_at(TUESDAY)
     assert run_at(days(3)).letters == 1
     assert controls.set_sequence(creditor.id, None)[-1].offset_days == 30
+
+
+def test_active_plan_stops_reminders_but_recalls_each_instalment(smtp, factories, db):
+    factories.agency()
+    case = factories.case(debtor_=factories.debtor(language="en"))
+    factories.plan(case, amounts=(5_000, 7_345), first_due=dt.date(2026, 12, 4))
+    assert run_at(days(-4)).contacts == 0  # 27 November: the instalment is a week away
+    report = run_at(TUESDAY)  # 1 December: 3 days before
+    assert report.emails == 1 and report.delivered == 1
+    [received] = smtp.messages
+    assert received["Subject"] == f"Your next instalment — case {case.display_reference}"
+    assert "your instalment of €50.00 is due on 4 December 2026" in plain(received)
+    assert received["List-Unsubscribe"]
+    assert run_at(days(1)).contacts == 0  # once per instalment
+    assert [m.template for m in messages(db)] == ["reminder_instalment"]
+
+
+def test_no_instalment_reminders_when_switched_off(smtp, factories):
+    case = factories.case()
+    factories.plan(case, first_due=dt.date(2026, 12, 3))
+    assert run_at(TUESDAY, instalments=False).contacts == 0

@@ -1,0 +1,67 @@
+"""`flask portal send-reminders` and `flask portal reminder-sequence`."""
+
+import datetime as dt
+
+import time_machine
+
+from portal.domain.reminders import DEFAULT_SEQUENCE
+from portal.services.reminder_controls import sequence_of
+
+TUESDAY_UTC = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
+
+
+def test_dry_run_at_another_time(runner, factories):
+    factories.case()
+    with time_machine.travel(TUESDAY_UTC.replace(hour=21), tick=False):  # 22:00 in Paris
+        now = runner.invoke(args=["portal", "send-reminders", "--dry-run"])
+        later = runner.invoke(
+            args=["portal", "send-reminders", "--dry-run", "--at", "tomorrow 10:00", "-v"]
+        )
+    assert now.exit_code == 0, now.output
+    assert "0 step(s) would record" in now.output
+    assert "skipped 1: outside 08:00-20:00" in now.output
+    assert "as of 2026-12-02 10:00" in later.output
+    assert "1 step(s) would record (1 e-mail(s), 0 letter(s))" in later.output
+    assert "first_notice by email" in later.output
+
+
+def test_send_and_summary(runner, factories, smtp):
+    factories.case()
+    with time_machine.travel(TUESDAY_UTC, tick=False):
+        result = runner.invoke(args=["portal", "send-reminders", "--limit", "5"])
+        again = runner.invoke(args=["portal", "send-reminders"])
+    assert result.exit_code == 0, result.output
+    assert "1 step(s) recorded (1 e-mail(s), 0 letter(s))" in result.output
+    assert "Delivered: 1" in result.output
+    assert "0 step(s) recorded" in again.output
+    assert len(smtp.messages) == 1
+
+
+def test_bad_arguments(runner):
+    result = runner.invoke(args=["portal", "send-reminders", "--at", "tomorrow 10:00"])
+    assert result.exit_code == 2 and "--at only goes with --dry-run" in result.output
+    result = runner.invoke(args=["portal", "send-reminders", "--dry-run", "--at", "someday"])
+    assert result.exit_code == 2
+
+
+def test_sequence_show_set_reset(runner, factories):
+    creditor = factories.creditor()
+    shown = runner.invoke(args=["portal", "reminder-sequence", "--creditor-id", str(creditor.id)])
+    assert "(default)" in shown.output and "day  30" in shown.output
+    steps = ["0:email:first_notice:courteous", "10:email:reminder:firm"]
+    result = runner.invoke(
+        args=["portal", "reminder-sequence", "--creditor-id", str(creditor.id), *steps]
+    )
+    assert result.exit_code == 0, result.output
+    assert [s.offset_days for s in sequence_of(creditor.id)] == [0, 10]
+    bad = runner.invoke(
+        args=["portal", "reminder-sequence", "--creditor-id", str(creditor.id), "5:email:x:y"]
+    )
+    assert bad.exit_code == 1 and "5:email:x:y" in bad.output
+    assert [s.offset_days for s in sequence_of(creditor.id)] == [0, 10]  # unchanged
+    runner.invoke(
+        args=["portal", "reminder-sequence", "--creditor-id", str(creditor.id), "--reset"]
+    )
+    assert sequence_of(creditor.id) == DEFAULT_SEQUENCE
+    missing = runner.invoke(args=["portal", "reminder-sequence", "--creditor-id", "999999"])
+    assert missing.exit_code == 0  # showing: the default applies to any id

@@ -50,6 +50,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per audience."""
     from portal import collector, creditor, debtor, main, staff
+    from portal.payments import webhooks as payment_webhooks
 
-    for module in (main, debtor, staff, collector, creditor):
+    for module in (main, debtor, staff, collector, creditor, payment_webhooks):
         app.register_blueprint(module.bp)

@@ -232,3 +232,45 @@ def smtp(app, web_app):
     sink.stop()
     for application, old in zip((app, web_app), saved, strict=True):
         application.config.update(old)
+
+
+# --- Online payments: the Stripe test double, started once, reset for each test ---------------
+
+STRIPE_TEST_WEBHOOK_SECRET = "whsec_test_secret_for_the_suite"
+
+
+@pytest.fixture(scope="session")
+def _stripe_double_server():
+    """The local Stripe double on a free port, in its own threads, for the whole run."""
+    from portal.payments.double import StripeDouble
+
+    double = StripeDouble(
+        webhook_secret=STRIPE_TEST_WEBHOOK_SECRET, sepa_delay=0.2, timeout_seconds=1.5
+    ).start()
+    yield double
+    double.stop()
+
+
+@pytest.fixture
+def stripe_double(_stripe_double_server, app, web_app):
+    """Point both apps at a freshly reset double (webhooks are not sent unless a test says)."""
+    double = _stripe_double_server
+    double.reset()
+    double.state.webhook_url = None
+    settings = {
+        "STRIPE_SECRET_KEY": "sk_test_double",
+        "STRIPE_API_BASE": double.base_url,
+        "STRIPE_WEBHOOK_SECRET": STRIPE_TEST_WEBHOOK_SECRET,
+        "STRIPE_CHECKOUT_ORIGIN": double.base_url,
+        "STRIPE_TIMEOUT": 1.0,
+        "STRIPE_MAX_RETRIES": 1,
+        "PAYMENTS_ENABLED": True,
+    }
+    saved = [{k: a.config.get(k) for k in settings} for a in (app, web_app)]
+    for application in (app, web_app):
+        application.config.update(settings)
+    yield double
+    double.state.webhook_url = None
+    double.wait_idle(5)
+    for application, old in zip((app, web_app), saved, strict=True):
+        application.config.update(old)

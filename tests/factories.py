@@ -200,3 +200,42 @@ def plan(
         case_.status = "in_plan"
     db.session.commit()
     return found
+
+
+def online_payment(case_: Case, amount: int = 1_000, status: str = "succeeded", **values):
+    """An online payment of the case; a succeeded one gets its ledger entry and a receipt."""
+    from portal.domain.payments import PaymentPurpose
+    from portal.models import Payment, Receipt
+
+    n = next(_seq)
+    payment = Payment(
+        case_id=case_.id,
+        purpose=PaymentPurpose.PARTIAL,
+        amount=amount,
+        currency=case_.currency,
+        status=status,
+        method="card",
+        idempotency_key=f"factory:{n}",
+        provider_checkout_id=f"cs_test_factory_{n}",
+        provider_payment_intent_id=f"pi_test_factory_{n}",
+        **values,
+    )
+    db.session.add(payment)
+    db.session.flush()
+    if status == "succeeded":
+        entry = add_entry(case_, EntryKind.PAYMENT, -amount, occurred_on=dt.date(2026, 6, 2))
+        db.session.flush()
+        payment.ledger_entry_id = entry.id
+        db.session.add(
+            Receipt(
+                number=f"Q2026-{n:06d}",
+                payment_id=payment.id,
+                case_id=case_.id,
+                amount=amount,
+                currency=case_.currency,
+                balance_after=0,
+                paid_on=dt.date(2026, 6, 2),
+            )
+        )
+    db.session.commit()
+    return payment

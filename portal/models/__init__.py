@@ -5,6 +5,13 @@ from portal.models.base import Base
 from portal.models.cases import Case, DebtLine, LedgerEntry, LedgerIsAppendOnly
 from portal.models.messages import Channel, Message, MessageStatus
 from portal.models.parties import Agency, Creditor, Debtor
+from portal.models.payments import (
+    Payment,
+    PaymentReversal,
+    Receipt,
+    SavedPaymentMethod,
+    WebhookEvent,
+)
 from portal.models.plans import Instalment, Plan, PlanPolicy, PlanProposal, PolicyBand
 from portal.models.reminders import (
     CaseReminder,
@@ -33,13 +40,18 @@ __all__ = [
     "LoginFailure",
     "Message",
     "MessageStatus",
+    "Payment",
+    "PaymentReversal",
     "Plan",
     "PlanPolicy",
     "PlanProposal",
     "PolicyBand",
+    "Receipt",
     "ReminderContact",
     "ReminderStep",
     "Role",
+    "SavedPaymentMethod",
     "StaffUser",
     "TimeBarReview",
+    "WebhookEvent",
 ]

@@ -30,6 +30,7 @@ def world(factories, db):
     db.session.commit()
     return {
         "message": message,
+        "payment": factories.online_payment(case_a),
         "case_a": case_a,
         # An ended plan: its PDF and proposal pages exist, and the case may get a new proposal.
         "plan": factories.plan(case_a, status="broken"),
@@ -64,6 +65,7 @@ def url_for_rule(rule, world, case_key="case_a"):
         "reference": case.reference,
         "token": make_case_token(case.id, 1),
         "message_id": world["message"].id,
+        "payment_id": world["payment"].id,
         "plan_id": world["plan"].id,
         "proposal_id": world["plan"].proposal_id,
         "filename": "css/app.css",

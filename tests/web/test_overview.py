@@ -84,6 +84,7 @@ def test_next_actions_are_links_or_marked_coming_soon_never_dead_links(client, f
     for soon, body in items:
         assert ("Coming soon" in body) == bool(soon) == ("<a " not in body), body
     assert 'data-testid="propose-plan"' in actions
+    assert 'data-testid="pay-online"' in actions
 
 
 def test_rights_page_shows_the_statute_verbatim(client):

@@ -1,0 +1,43 @@
+"""The provider's webhooks at one URL: raw body, `Stripe-Signature` checked, each event once."""
+
+from flask import Blueprint, current_app, request
+
+from portal.extensions import csrf
+from portal.payments import labels, settings
+from portal.payments.gateway import SignatureInvalid
+from portal.security import public
+
+bp = Blueprint("payments", __name__)
+
+
+@bp.record_once
+def _configure(state) -> None:
+    """Read the STRIPE_* settings when the app is made; refuse a live key with the double."""
+    settings.configure(state.app)
+    labels.register(state.app)
+
+
+@bp.app_template_global()
+def case_payments(case_id: int, attempts: bool = True) -> list:
+    """A case's payments for the staff case page (attempts only for collectors)."""
+    from portal.services.payments import case_payments as load
+
+    return load(case_id, attempts=attempts)
+
+
+@bp.post("/stripe/webhook")
+@csrf.exempt
+@public
+def stripe_webhook():
+    """Verify the event's signature (300 s tolerance), record it once and apply it."""
+    from portal.services.payment_events import handle_event
+    from portal.services.payments import gateway
+
+    if not current_app.config.get("PAYMENTS_ENABLED"):
+        return {"error": "payments are not configured"}, 404
+    payload = request.get_data(cache=False, as_text=False, parse_form_data=False)
+    try:
+        event = gateway().parse_event(payload, request.headers.get("Stripe-Signature"))
+    except SignatureInvalid:
+        return {"error": "invalid signature"}, 400
+    return {"received": True, "outcome": handle_event(event)}, 200

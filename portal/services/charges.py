@@ -1,0 +1,239 @@
+"""Saved payment methods and `charge-due`: instalments charged off-session, retried on a
+schedule, never charged twice (a unique (instalment, attempt) row is written before the call)."""
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from portal.domain.payments import PaymentPurpose, PaymentStatus, next_attempt_on
+from portal.domain.plan_states import LIVE_PLAN, InstalmentStatus
+from portal.extensions import db
+from portal.models import (
+    ActorKind,
+    Case,
+    Instalment,
+    Message,
+    Payment,
+    Plan,
+    SavedPaymentMethod,
+)
+from portal.models.base import utcnow
+from portal.payments.gateway import CheckoutRequest, Event, GatewayError, ProviderUnavailable
+from portal.security import case_link
+from portal.services import audit, mail
+from portal.services.payments import balance, gateway
+
+
+def saved_method(case_id: int) -> SavedPaymentMethod | None:
+    """The case's active saved payment method, if any."""
+    return db.session.execute(
+        select(SavedPaymentMethod)
+        .where(SavedPaymentMethod.case_id == case_id, SavedPaymentMethod.active.is_(True))
+        .order_by(SavedPaymentMethod.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def start_setup(case: Case, *, success_url: str, cancel_url: str, locale: str) -> str:
+    """Create a customer (once per case) and a setup checkout page; returns its URL."""
+    existing = saved_method(case.id)
+    customer = existing.provider_customer_id if existing else None
+    if customer is None:
+        customer = gateway().create_customer(
+            idempotency_key=f"customer:case:{case.id}",
+            email=case.debtor.email,
+            name=case.debtor.display_name,
+        )
+    session = gateway().create_checkout(
+        CheckoutRequest(
+            idempotency_key=f"setup:{case.id}:{int(time.time())}",
+            success_url=success_url,
+            cancel_url=cancel_url,
+            metadata={"case_id": str(case.id)},
+            amount=None,
+            currency=case.currency,
+            customer_id=customer,
+            locale=locale,
+        )
+    )
+    audit.record("payment.method_setup_started", actor=ActorKind.DEBTOR, case_id=case.id)
+    db.session.commit()
+    return session.url
+
+
+def save_method(session: dict, event: Event) -> str:
+    """Keep the method a setup checkout saved, replacing the case's previous one."""
+    case_id = str((session.get("metadata") or {}).get("case_id", ""))
+    case = db.session.get(Case, int(case_id)) if case_id.isdigit() else None
+    if case is None or not session.get("setup_intent") or not session.get("customer"):
+        return "unknown_case"
+    method = gateway().retrieve_setup_method(session["setup_intent"])
+    known = select(SavedPaymentMethod).where(SavedPaymentMethod.provider_method_id == method.id)
+    if db.session.execute(known).scalar_one_or_none() is not None:
+        return "stale"
+    for old in db.session.execute(
+        select(SavedPaymentMethod).where(SavedPaymentMethod.case_id == case.id)
+    ).scalars():
+        old.active = False
+    db.session.add(
+        SavedPaymentMethod(
+            case_id=case.id,
+            provider_customer_id=session["customer"],
+            provider_method_id=method.id,
+            kind=method.kind,
+            label=method.label,
+        )
+    )
+    audit.record("payment.method_saved", actor=ActorKind.STRIPE, case_id=case.id, kind=method.kind)
+    return "method_saved"
+
+
+def charge_failed(payment: Payment, outbox: list[Message]) -> None:
+    """Tell the debtor an automatic charge failed (or needs them), with a link to pay."""
+    case = payment.case
+    message = mail.queue_email(
+        key=f"charge-failed:{payment.id}",
+        case=case,
+        template="charge_failed",
+        subject=_l("Your instalment could not be charged"),
+        payment=payment,
+        needs_action=payment.failure_code in ("authentication_required", "requires_action"),
+        link=case_link(case.id, case.link_version),
+    )
+    if message is not None:
+        outbox.append(message)
+
+
+@dataclass
+class ChargeReport:
+    """What a `charge-due` run did."""
+
+    charged: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    pending: list[int] = field(default_factory=list)
+    skipped: int = 0
+
+
+def _due(on: dt.date) -> list[tuple[Instalment, SavedPaymentMethod]]:
+    """Unpaid instalments due by `on` of live plans whose case has a saved method."""
+    rows = db.session.execute(
+        select(Instalment, SavedPaymentMethod)
+        .join(Plan, Plan.id == Instalment.plan_id)
+        .join(SavedPaymentMethod, SavedPaymentMethod.case_id == Plan.case_id)
+        .where(
+            Plan.status.in_(LIVE_PLAN),
+            Instalment.status != InstalmentStatus.PAID,
+            Instalment.due_on <= on,
+            SavedPaymentMethod.active.is_(True),
+        )
+        .order_by(Instalment.due_on, Instalment.id)
+    ).all()
+    return [(i, m) for i, m in rows]
+
+
+def _next_attempt(instalment: Instalment, on: dt.date) -> tuple[int, Payment | None] | None:
+    """(attempt number, payment to retry) for this instalment today, or None to leave it."""
+    tries = list(
+        db.session.execute(
+            select(Payment)
+            .where(Payment.instalment_id == instalment.id, Payment.off_session.is_(True))
+            .order_by(Payment.attempt)
+        ).scalars()
+    )
+    for payment in tries:
+        if payment.status in (PaymentStatus.SUCCEEDED, PaymentStatus.PROCESSING):
+            return None
+        if payment.status == PaymentStatus.PENDING:  # the provider never answered: same key
+            return (payment.attempt, payment) if payment.failure_code else None
+    if not tries:
+        return 1, None
+    first_failure = tries[0].updated_at.date()
+    when = next_attempt_on(first_failure, len(tries))
+    return (len(tries) + 1, None) if when is not None and when <= on else None
+
+
+def charge_due(on: dt.date) -> ChargeReport:
+    """Charge every due instalment off-session once; safe on several machines at once."""
+    from portal.services.payment_events import succeed
+
+    report = ChargeReport()
+    for instalment, method in _due(on):
+        plan = db.session.get(Plan, instalment.plan_id)
+        found = _next_attempt(instalment, on)
+        amount = min(instalment.remaining, balance(plan.case_id))
+        if found is None or amount <= 0:
+            report.skipped += 1
+            continue
+        attempt, payment = found
+        if payment is None:
+            payment = Payment(
+                case_id=plan.case_id,
+                purpose=PaymentPurpose.INSTALMENT,
+                instalment_id=instalment.id,
+                attempt=attempt,
+                off_session=True,
+                amount=amount,
+                currency=plan.currency,
+                method=method.kind,
+                idempotency_key=f"charge:{instalment.id}:{attempt}",
+            )
+            try:
+                with db.session.begin_nested():
+                    db.session.add(payment)
+            except IntegrityError:  # another runner took this attempt
+                report.skipped += 1
+                continue
+            db.session.commit()
+        try:
+            result = gateway().charge_off_session(
+                idempotency_key=payment.idempotency_key,
+                amount=payment.amount,
+                currency=payment.currency,
+                customer_id=method.provider_customer_id,
+                payment_method_id=method.provider_method_id,
+                metadata={"payment_id": str(payment.id), "instalment_id": str(instalment.id)},
+            )
+        except ProviderUnavailable as exc:
+            payment.failure_code, payment.failure_message = "provider_unavailable", str(exc)[:300]
+            audit.record("payment.provider_error", actor=ActorKind.SYSTEM,
+                         case_id=payment.case_id, payment_id=payment.id)  # fmt: skip
+            db.session.commit()
+            report.pending.append(payment.id)
+            continue
+        except GatewayError as exc:
+            result_status, code = "failed", str(exc)[:64]
+            result = None
+        else:
+            result_status, code = result.status, result.failure_code
+        outbox: list[Message] = []
+        payment = db.session.execute(
+            select(Payment).where(Payment.id == payment.id).with_for_update()
+        ).scalar_one()
+        if result is not None and result.payment_intent_id:
+            payment.provider_payment_intent_id = result.payment_intent_id
+        event = Event(id=f"charge:{payment.id}", type="charge-due", created=int(time.time()))
+        payment.failure_code = None if result_status in ("succeeded", "processing") else code
+        if payment.status != PaymentStatus.PENDING:
+            pass  # the webhook got there first
+        elif result_status == "succeeded":
+            succeed(payment, payment.amount, event, outbox)
+            report.charged.append(payment.id)
+        elif result_status == "processing":
+            payment.status = PaymentStatus.PROCESSING
+            report.pending.append(payment.id)
+        else:
+            payment.status = PaymentStatus.FAILED
+            payment.failure_message = (result.failure_message if result else None) or code
+            payment.updated_at = utcnow()
+            audit.record("payment.failed", actor=ActorKind.STRIPE, case_id=payment.case_id,
+                         payment_id=payment.id, code=code)  # fmt: skip
+            charge_failed(payment, outbox)
+            report.failed.append(payment.id)
+        db.session.commit()
+        if outbox:
+            mail.deliver(outbox)
+    return report

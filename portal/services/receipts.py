@@ -1,0 +1,91 @@
+"""Receipts (quittances, CPCE R124-6): numbered, as a PDF on the portal and in an e-mail."""
+
+import datetime as dt
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.i18n import date as format_date
+from portal.i18n import money
+from portal.models import Agency, Case, Message, Payment, Receipt
+from portal.pdf import Document
+from portal.security import case_link
+from portal.services import mail
+
+
+def issue(payment: Payment, amount: int, balance_after: int, paid_on: dt.date) -> Receipt:
+    """Number a receipt for a succeeded payment and queue its e-mail (the caller commits)."""
+    receipt = Receipt(
+        payment_id=payment.id,
+        case_id=payment.case_id,
+        amount=amount,
+        currency=payment.currency,
+        balance_after=balance_after,
+        paid_on=paid_on,
+    )
+    db.session.add(receipt)
+    db.session.flush()
+    receipt.number = f"Q{paid_on.year}-{receipt.id:06d}"
+    return receipt
+
+
+def queue_email(receipt: Receipt, case: Case) -> Message | None:
+    """Record the receipt e-mail once (key `receipt:<id>`); the caller commits and delivers."""
+    return mail.queue_email(
+        key=f"receipt:{receipt.id}",
+        case=case,
+        template="receipt",
+        subject=_l("Receipt %(number)s: payment received", number=receipt.number),
+        receipt=receipt,
+        link=case_link(case.id, case.link_version),
+    )
+
+
+def receipt_for(payment_id: int) -> Receipt | None:
+    """The receipt of a payment, if it has one."""
+    return db.session.execute(
+        select(Receipt).where(Receipt.payment_id == payment_id)
+    ).scalar_one_or_none()
+
+
+def pdf(receipt: Receipt, case: Case, language: str) -> bytes:
+    """The receipt as a PDF in `language`."""
+    agency = db.session.execute(select(Agency)).scalar_one_or_none()
+    cur = receipt.currency
+    with force_locale(language):
+        doc = Document(
+            title=_("Receipt %(number)s", number=receipt.number),
+            footer=_("Case %(reference)s", reference=case.display_reference),
+        )
+        if agency:
+            doc.lines([agency.legal_name, *agency.address_lines])
+            doc.paragraph(_("Carries out amicable debt recovery."), small=True)
+        doc.space()
+        doc.paragraph(
+            _(
+                "We have received %(amount)s from %(debtor)s on %(date)s for case %(reference)s "
+                "on behalf of %(creditor)s.",
+                amount=money(receipt.amount, cur),
+                debtor=case.debtor.display_name,
+                date=format_date(receipt.paid_on, "long"),
+                reference=case.display_reference,
+                creditor=case.creditor.legal_name,
+            )
+        )
+        doc.space()
+        doc.table(
+            [_("Receipt"), _("Amount received"), _("Remaining balance")],
+            [[receipt.number, money(receipt.amount, cur), money(receipt.balance_after, cur)]],
+            numeric_columns=(1, 2),
+        )
+        doc.space()
+        doc.paragraph(_("Paid online (card or SEPA Direct Debit). No fee was charged."), small=True)
+        if receipt.balance_after <= 0:
+            doc.paragraph(_("Nothing remains to be paid on this case."), bold=True)
+        doc.paragraph(
+            _("This receipt is issued under article R124-6 of the French CPCE."), small=True
+        )
+        return doc.render()

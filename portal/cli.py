@@ -9,7 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from portal import cli_reminders
+from portal import cli_plans, cli_reminders
 from portal.config import ROOT
 
 portal_cli = AppGroup("portal", help="Amiable operations: demo data, staff users.")
@@ -155,6 +155,8 @@ def init(language: str) -> None:
 
 portal_cli.add_command(cli_reminders.send_reminders)
 portal_cli.add_command(cli_reminders.reminder_sequence)
+portal_cli.add_command(cli_plans.plans_tick)
+portal_cli.add_command(cli_plans.policy)
 
 
 def register(app: Flask) -> None:

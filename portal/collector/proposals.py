@@ -173,6 +173,7 @@ def proposal_counter(proposal_id: int):
     found = _proposal(proposal_id)
     case = load_case(found.case_id)
     form = CounterForm()
+    form.validate()  # lengths; and the error lists the checks below append to
     balance = decide.balance_of(case)
     try:
         frequency = Frequency(form.frequency.data)

@@ -60,7 +60,7 @@ class PlanForm(FlaskForm):
         try:
             frequency = Frequency(self.frequency.data)
         except ValueError:
-            self.frequency.errors.append(_l("Choose how often you pay."))
+            self.frequency.errors[:] = [_l("Choose how often you pay.")]
             ok = False
         first = parse_date_of_birth(self.first_due_on.data or "")
         if first is None:

@@ -52,6 +52,7 @@ def _form_state(case, form: PlanForm, action: str):
     """Validate the form and build the preview; returns (status, preview, suggestion)."""
     balance = decide.balance_of(case)
     suggestion = None
+    form.validate()  # lengths; and the error lists the checks below append to
     budget = form.budget(case.currency)
     if action == "budget":
         if budget is None:

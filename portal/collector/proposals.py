@@ -31,7 +31,11 @@ COLLECTORS = (Role.COLLECTOR, Role.ADMIN)
 class RejectForm(FlaskForm):
     """Reasons (codes from a fixed list, read from the request) and a message to the debtor."""
 
-    text = TextAreaField(_l("Message to the debtor"), validators=[Optional(), Length(max=2000)])
+    text = TextAreaField(
+        _l("Message to the debtor"),
+        validators=[Optional(), Length(max=2000)],
+        render_kw={"rows": 3, "cols": 28},
+    )
 
 
 class CounterForm(FlaskForm):
@@ -47,9 +51,14 @@ class CounterForm(FlaskForm):
     lines = TextAreaField(
         _l("Schedule, one instalment a line"),
         validators=[Optional(), Length(max=4000)],
+        render_kw={"rows": 8, "cols": 28},
         description=_l("A date and an amount on each line, e.g. 15/01/2027 120,50. Edit freely."),
     )
-    text = TextAreaField(_l("Message to the debtor"), validators=[Optional(), Length(max=2000)])
+    text = TextAreaField(
+        _l("Message to the debtor"),
+        validators=[Optional(), Length(max=2000)],
+        render_kw={"rows": 3, "cols": 28},
+    )
 
 
 def _proposal(proposal_id: int) -> PlanProposal:
@@ -103,7 +112,7 @@ def _detail(proposal: PlanProposal, counter_form=None, reject_form=None, preview
             case=case,
             balance=decide.balance_of(case),
             counter_form=counter_form or _counter_defaults(proposal),
-            reject_form=reject_form or RejectForm(formdata=None),
+            reject_form=reject_form or RejectForm(formdata=None, prefix="reject"),
             preview=preview,
             reason_codes=review.REASON_CODES,
         ),
@@ -153,7 +162,7 @@ def proposal_approve(proposal_id: int):
 def proposal_reject(proposal_id: int):
     """Reject with reason codes and a message."""
     found = _proposal(proposal_id)
-    form = RejectForm()
+    form = RejectForm(prefix="reject")
     codes = [c for c in request.form.getlist("reasons") if c in review.REASON_CODES]
     if not form.validate_on_submit() or not (codes or (form.text.data or "").strip()):
         form.text.errors = [*form.text.errors, _("Give at least one reason.")]

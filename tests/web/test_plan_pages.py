@@ -261,7 +261,7 @@ def test_collector_rejects_with_a_reason_and_the_creditor_sees_it(client, web_ap
     url = f"/staff/cases/proposals/{proposal.id}"
     assert post_form(staff, url, {}, f"{url}/reject").status_code == 422
     done = post_form(
-        staff, url, {"reasons": "instalment_too_low", "text": "Try 100 €."}, f"{url}/reject"
+        staff, url, {"reasons": "instalment_too_low", "reject-text": "Try 100 €."}, f"{url}/reject"
     )
     assert done.status_code == 303
     debtor_page = text_of(client.get("/case").text)

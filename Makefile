@@ -25,7 +25,16 @@ translations: $(MO)
 run: $(VENV)/.installed $(MO)
 	PORTAL_ENV=demo $(FLASK) db upgrade
 	PORTAL_ENV=demo $(FLASK) portal demo
-	PORTAL_ENV=demo $(FLASK) run --host 127.0.0.1 --port 5000
+	@# Payments: the local Stripe test double runs as its own process (killed when this stops),
+	@# unless STRIPE_SECRET_KEY names real Stripe test keys (see README).
+	@if [ -z "$$STRIPE_SECRET_KEY" ]; then \
+	  PORTAL_ENV=demo $(FLASK) portal stripe-double --port 12111 & double=$$!; \
+	  trap 'kill $$double 2>/dev/null' EXIT INT TERM; \
+	  echo "Stripe test double on http://127.0.0.1:12111 (pid $$double): pay with 4242 4242 4242 4242"; \
+	  PORTAL_ENV=demo $(FLASK) run --host 127.0.0.1 --port 5000; \
+	else \
+	  PORTAL_ENV=demo $(FLASK) run --host 127.0.0.1 --port 5000; \
+	fi
 
 # The whole suite on SQLite, then again on PostgreSQL when DATABASE_URL names one.
 test: test-sqlite test-postgres

@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 
 from portal import cli_plans, cli_reminders
 from portal.config import ROOT
+from portal.payments import cli as payments_cli
 
 portal_cli = AppGroup("portal", help="Amiable operations: demo data, staff users.")
 translate_cli = AppGroup("translate", help="Translation catalogs (French and English).")
@@ -154,6 +155,9 @@ def init(language: str) -> None:
 
 
 portal_cli.add_command(cli_reminders.send_reminders)
+portal_cli.add_command(payments_cli.charge_due)
+portal_cli.add_command(payments_cli.reconcile)
+portal_cli.add_command(payments_cli.stripe_double)
 portal_cli.add_command(cli_reminders.reminder_sequence)
 portal_cli.add_command(cli_plans.plans_tick)
 portal_cli.add_command(cli_plans.policy)

@@ -152,7 +152,7 @@ def payment_status(payment_id: int):
             receipt=receipts.receipt_for(payment.id),
         )
     )
-    waiting = {PaymentStatus.PENDING: "3", PaymentStatus.PROCESSING: "10"}
+    waiting = {PaymentStatus.PENDING: "2", PaymentStatus.PROCESSING: "10"}
     if payment.status in waiting:  # reload without JavaScript until the webhook arrives
         response.headers["Refresh"] = waiting[PaymentStatus(payment.status)]
     return response

@@ -2,6 +2,7 @@
 schedule, never charged twice (a unique (instalment, attempt) row is written before the call)."""
 
 import datetime as dt
+import secrets
 import time
 from dataclasses import dataclass, field
 
@@ -50,7 +51,7 @@ def start_setup(case: Case, *, success_url: str, cancel_url: str, locale: str) -
         )
     session = gateway().create_checkout(
         CheckoutRequest(
-            idempotency_key=f"setup:{case.id}:{int(time.time())}",
+            idempotency_key=f"setup:{case.id}:{secrets.token_hex(8)}",
             success_url=success_url,
             cancel_url=cancel_url,
             metadata={"case_id": str(case.id)},

@@ -64,7 +64,7 @@ def test_full_payment_goes_to_checkout_then_waits_for_the_webhook(client, factor
     status, back = pay_hosted(payment.checkout_url, CARD_OK)
     assert back == f"http://localhost/pay/payments/{payment.id}"
     waiting = client.get(f"/pay/payments/{payment.id}")
-    assert "Payment being confirmed" in waiting.text and waiting.headers["Refresh"] == "3"
+    assert "Payment being confirmed" in waiting.text and waiting.headers["Refresh"] == "2"
     for raw in stripe_double.events():
         assert post_event(client, raw).status_code == 200
     received = client.get(f"/pay/payments/{payment.id}")
@@ -167,3 +167,33 @@ def test_events_posted_in_shuffled_order_twice_give_one_entry(client, factories,
     # Reconcile finds nothing left to do.
     assert payment_events.reconcile().applied == []
     assert as_event(events[0]).id == events[0]["id"]
+
+
+def test_plan_case_offers_the_next_instalment_and_saving_a_method(client, factories, stripe_double):
+    import datetime as dt
+
+    from tests.pay_support import make_plan
+
+    case = factories.case(lines=(10_000,))
+    make_plan(case, (3_000, 3_000, 4_000), dt.date.today() + dt.timedelta(days=3))
+    log_in(client, case)
+    page = client.get("/pay")
+    assert 'value="instalment" checked' in page.text
+    assert "The next instalment: €30.00" in text_of(page.text)
+    response = submit(client, {"choice": "instalment"})
+    assert response.status_code == 303
+    assert db.session.execute(select(Payment.amount)).scalar_one() == 3_000
+    method_page = client.get("/pay/method")
+    assert "Save a payment method" in method_page.text
+    started = client.post("/pay/method", data={"csrf_token": csrf_token(method_page.text)})
+    assert started.status_code == 303
+    assert started.headers["Location"].startswith(stripe_double.base_url + "/checkout/")
+
+
+def test_saving_a_method_without_a_plan_is_refused(client, factories, stripe_double):
+    case = factories.case()
+    log_in(client, case)
+    page = client.get("/pay/method")
+    assert "Automatic charges are for instalment plans" in page.text
+    refused = client.post("/pay/method", data={"csrf_token": csrf_token(page.text)})
+    assert refused.status_code == 409

@@ -16,6 +16,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from portal.extensions import db
 from portal.i18n import babel_locale
@@ -63,6 +64,30 @@ def queue_email(
     existing = db.session.execute(select(Message).filter_by(key=key)).scalar_one_or_none()
     if existing is not None:
         return existing
+    message = build_email(
+        key=key, case=case, template=template, subject=subject, headers=headers, **context
+    )
+    if message is None:
+        return None
+    try:
+        with db.session.begin_nested():
+            db.session.add(message)
+    except IntegrityError:  # another process recorded the same key meanwhile
+        return db.session.execute(select(Message).filter_by(key=key)).scalar_one()
+    audit.record(
+        "message.recorded", actor=ActorKind.SYSTEM, case_id=case.id, template=template, key=key
+    )
+    return message
+
+
+def build_email(
+    *, key: str, case: Case, template: str, subject, headers: dict | None = None, **context
+) -> Message | None:
+    """Render an e-mail to the case's debtor as an unsaved Message (None: no address).
+
+    For callers that record many messages in one transaction and guarantee the key is new
+    (the unique constraint still refuses a duplicate at commit); others use queue_email.
+    """
     if not case.debtor.email:
         return None
     language = language_of(case)
@@ -70,7 +95,7 @@ def queue_email(
     subject_text, text, html = render(
         template, language, subject, case=case, agency=agency, **context
     )
-    message = Message(
+    return Message(
         key=key,
         case_id=case.id,
         template=template,
@@ -83,15 +108,6 @@ def queue_email(
         headers=headers or {},
         status=MessageStatus.PENDING if smtp_configured() else MessageStatus.RECORDED,
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(message)
-    except IntegrityError:  # another process recorded the same key meanwhile
-        return db.session.execute(select(Message).filter_by(key=key)).scalar_one()
-    audit.record(
-        "message.recorded", actor=ActorKind.SYSTEM, case_id=case.id, template=template, key=key
-    )
-    return message
 
 
 def _email(message: Message) -> EmailMessage:
@@ -194,22 +210,24 @@ def deliver_locked(message_ids: list[int]) -> DeliveryReport:
     if not message_ids or not smtp_configured():
         return report
     smtp = None
+    # A session of its own: its commit per message leaves the caller's objects alone.
+    session = Session(db.engine)
     try:
         for message_id in message_ids:
-            message = db.session.execute(
+            message = session.execute(
                 select(Message)
                 .where(Message.id == message_id, Message.status == MessageStatus.PENDING)
                 .with_for_update(skip_locked=True)
             ).scalar_one_or_none()
             if message is None:
-                db.session.rollback()
+                session.rollback()
                 continue
             try:
                 smtp = smtp or _connect()
                 smtp.send_message(_email(message))
             except (OSError, smtplib.SMTPException) as exc:
                 _failed(message, exc, report)
-                db.session.commit()
+                session.commit()
                 if smtp is None:
                     break  # the server is down: leave the others for the next run
                 continue
@@ -217,8 +235,10 @@ def deliver_locked(message_ids: list[int]) -> DeliveryReport:
             message.sent_at = utcnow()
             message.attempts += 1
             report.sent.append(message.id)
-            db.session.commit()
+            session.commit()
+            session.expunge(message)
     finally:
+        session.close()
         if smtp is not None:
             with contextlib.suppress(OSError, smtplib.SMTPException):
                 smtp.quit()

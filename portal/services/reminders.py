@@ -153,6 +153,8 @@ class Runner:
     agency: Agency | None = None
     zone: str = "Europe/Paris"
     instalments: bool = True  # the reminder a few days before each instalment of a plan
+    batch_emails: list = field(default_factory=list)  # rendered, written at the batch's commit
+    batch_steps: Counter = field(default_factory=Counter)  # channels used in the batch
 
     def run(self, limit: int | None = None, progress: Callable[[int], None] = lambda n: None):
         """Take every due case in batches (at most `limit` cases); deliver what was recorded."""
@@ -168,17 +170,34 @@ class Runner:
             if not rows:
                 break
             batch = load_batch([case for case, _ in rows], self.at)
-            email_ids = [self.take(case, state, batch) for case, state in rows]
+            self.batch_emails, self.batch_steps = [], Counter()
+            for case, state in rows:
+                self.take(case, state, batch)
             after, seen = rows[-1][0].id, seen + len(rows)
             if self.dry_run:
                 db.session.rollback()
             else:
-                db.session.commit()
-                self._deliver(mail.deliver_locked([i for ids in email_ids for i in ids]))
+                self._commit_batch()
             progress(len(rows))
         if self.instalments:
             send_instalment_reminders(self)
         return self.report
+
+    def _commit_batch(self) -> None:
+        """Write the batch in one transaction, then send its e-mails one by one."""
+        try:
+            db.session.flush()  # one multi-row INSERT per table
+            email_ids = [message.id for message in self.batch_emails]
+            db.session.commit()
+        except IntegrityError:
+            # Another run took some of these steps (SQLite; PostgreSQL skips locked cases):
+            # nothing of this batch was written, nothing sent; the next run looks again.
+            db.session.rollback()
+            self.report.skipped["already_done"] += sum(self.batch_steps.values())
+            return
+        self.report.emails += self.batch_steps["email"]
+        self.report.letters += self.batch_steps["letter"]
+        self._deliver(mail.deliver_locked(email_ids))
 
     def _deliver(self, delivery: mail.DeliveryReport) -> None:
         self.report.delivered += len(delivery.sent)
@@ -247,11 +266,7 @@ class Runner:
             channels="+".join(channels),
             created_at=self.at,
         )
-        try:
-            with db.session.begin_nested():
-                db.session.add(contact)
-        except IntegrityError:  # another run took this step meanwhile
-            return self.skip("already_done")
+        db.session.add(contact)  # unique (case, step): a step is taken once, whatever runs
         reference = f"{case.display_reference}-{position + 1}"
         if position == 0:
             state.first_notice_reference, state.first_notice_at = reference, self.at
@@ -262,12 +277,11 @@ class Runner:
             tone=str(step.tone),
             days_to_pay=8,
         )
-        email_ids = []
         if "email" in channels:
             message = self.email(case, step, amounts, context, position)
             if message is not None:
-                email_ids.append(message.id)
-                self.report.emails += 1
+                self.batch_emails.append(message)
+                self.batch_steps["email"] += 1
         if "letter" in channels:
             facts = letters.LetterFacts(
                 template=str(step.template),
@@ -283,17 +297,18 @@ class Runner:
                 facts=facts,
                 language=mail.language_of(case),
             )
-            self.report.letters += 1
+            self.batch_steps["letter"] += 1
         state.position = position + 1
         state.last_step_at = self.at
         state.next_due_at = rules.step_due_at(steps, state.position, state.first_notice_at, self.at)
-        return email_ids
+        return []
 
     def email(self, case, step, amounts, context, position):
-        """Record the step's e-mail (sent after the batch commits)."""
+        """Render the step's e-mail (written with the batch, sent after it commits)."""
         unsubscribe = unsubscribe_url(case.debtor_id)
-        message = mail.queue_email(
-            key=f"reminder:{case.id}:{position}:email",
+        key = f"reminder:{case.id}:{position}:email"
+        message = mail.build_email(
+            key=key,
             case=case,
             template=f"reminder_{step.template}",
             subject=SUBJECTS[str(step.template)](case.display_reference),
@@ -310,7 +325,14 @@ class Runner:
             **context,
         )
         if message is not None:
-            db.session.flush()
+            db.session.add(message)
+            audit.record(
+                "message.recorded",
+                actor=ActorKind.SYSTEM,
+                case_id=case.id,
+                template=message.template,
+                key=key,
+            )
         return message
 
 

@@ -4,6 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("debtor", __name__)
 
-from portal.debtor import routes  # noqa: E402,F401
-from portal.debtor import payments  # noqa: E402,F401
-from portal.debtor import plans  # noqa: E402,F401
+from portal.debtor import documents, payments, plans, routes, unsubscribe  # noqa: E402,F401

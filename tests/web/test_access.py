@@ -3,7 +3,10 @@
 import pytest
 
 from portal.models import Channel, Message, MessageStatus, Role
+from portal.models.base import utcnow
 from portal.security import make_case_token
+from portal.services import letters
+from portal.services.reminder_controls import unsubscribe_token
 from tests.conftest import post_form
 
 ROLES = ["anonymous", "debtor", "collector", "creditor", "other_creditor", "admin"]
@@ -28,8 +31,17 @@ def world(factories, db):
     )
     db.session.add(message)
     db.session.commit()
+    letter = letters.record_letter(
+        key="access-letter",
+        case=case_a,
+        agency=None,
+        facts=letters.LetterFacts("first_notice", f"{case_a.display_reference}-1", utcnow()),
+        language="fr",
+    )
+    db.session.commit()
     return {
         "message": message,
+        "letter": letter,
         "payment": factories.online_payment(case_a),
         "case_a": case_a,
         # An ended plan: its PDF and proposal pages exist, and the case may get a new proposal.
@@ -65,9 +77,11 @@ def url_for_rule(rule, world, case_key="case_a"):
         "reference": case.reference,
         "token": make_case_token(case.id, 1),
         "message_id": world["message"].id,
-        "payment_id": world["payment"].id,
         "plan_id": world["plan"].id,
         "proposal_id": world["plan"].proposal_id,
+        "letter_id": world["letter"].id,
+        "payment_id": world["payment"].id,
+        "unsubscribe_token": unsubscribe_token(case.debtor_id),
         "filename": "css/app.css",
     }
     missing = set(rule.arguments) - set(values)

@@ -1,0 +1,41 @@
+"""The debtor's "Documents": the letters sent about the case, as PDF."""
+
+from flask import abort, g, make_response, render_template
+
+from portal.debtor import bp
+from portal.extensions import db
+from portal.models import Channel, Message
+from portal.security import debtor_required
+from portal.services.cases import load_case
+from portal.services.letters import case_letters, letter_pdf
+
+
+@bp.get("/documents")
+@debtor_required
+def documents():
+    """The letters of the debtor's case, newest first."""
+    case = load_case(g.case_id)
+    if case is None:
+        abort(404)
+    g.preferred_language = case.debtor.language
+    return render_template("debtor/documents.html", case=case, letters=case_letters(case.id))
+
+
+@bp.get("/documents/<int:letter_id>.pdf")
+@debtor_required
+def letter(letter_id: int):
+    """One letter as PDF; another case's letter does not exist here."""
+    return letter_response(g.case_id, letter_id)
+
+
+def letter_response(case_id: int, letter_id: int):
+    """The PDF of a letter of this case, or 404."""
+    found = db.session.get(Message, letter_id)
+    if found is None or found.case_id != case_id or found.channel != Channel.LETTER:
+        abort(404)
+    case = load_case(case_id)
+    response = make_response(letter_pdf(found, case))
+    response.mimetype = "application/pdf"
+    name = (found.headers or {}).get("letter_reference") or str(found.id)
+    response.headers["Content-Disposition"] = f'attachment; filename="letter-{name}.pdf"'
+    return response

@@ -32,7 +32,7 @@ class PauseForm(FlaskForm):
 class ReviewForm(FlaskForm):
     """Confirm the review of a possibly time-barred debt."""
 
-    clear = SubmitField(_l("Reviewed: reminders may go on"))
+    clear = SubmitField(_l("Mark as reviewed"))
 
 
 @dataclass

@@ -140,8 +140,7 @@ def _idle_ok(key: str, minutes: int) -> bool:
     now = int(time.time())
     if now - seen > minutes * 60:
         return False
-    if now - seen >= 30:  # refresh at most twice a minute: each write re-signs the cookie
-        session[key + "_seen"] = now
+    session[key + "_seen"] = now
     return True
 
 

@@ -293,3 +293,42 @@ def test_unknown_proposals_and_other_cases_plans_are_404(client, case, factories
     response = post_form(client, "/case", {}, f"/case/plan/{other_plan.proposal_id}/withdraw")
     assert response.status_code == 404
     assert Case  # the debtor's own case is untouched
+
+
+def _queries(web_app, client, url):
+    from sqlalchemy import event
+
+    from portal.extensions import db as _db
+
+    with web_app.app_context():
+        engine = _db.engine
+    statements = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_queue_and_case_pages_do_not_grow_with_proposals(client, web_app, factories):
+    from portal.services import plans_decide as decide
+
+    factories.agency()
+    staff_login(client, factories.staff(Role.COLLECTOR).email)
+    counts = []
+    for _ in range(2):
+        case = factories.case(lines=(60_000,))
+        request = decide.Request("monthly", TODAY + dt.timedelta(days=10), count=8)
+        decide.propose(case, request, decide.Consent("127.0.0.1", "t"))
+        counts.append(
+            (
+                _queries(web_app, client, "/staff/cases/proposals"),
+                _queries(web_app, client, f"/staff/cases/{case.reference}"),
+            )
+        )
+    assert counts[0] == counts[1], counts

@@ -297,6 +297,16 @@ def _overview_report(rows, prepared, build_seconds, counts, notes) -> Section:
     return Section("Debtor overview (GET /case)", lines, met)
 
 
+# --- Scenario: reminders (bench/reminders.py) -----------------------------------------------
+
+
+@scenario("reminders", "the reminder job: due cases on PostgreSQL, e-mails to a local SMTP sink")
+def reminders_scenario(ctx: Context) -> Section:
+    from bench import reminders
+
+    return Section(*reminders.run_scenario(ctx))
+
+
 # --- Running ---------------------------------------------------------------------------------
 
 
@@ -404,6 +414,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("scenarios", nargs="*", help="scenario names (default: all)")
     parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
     parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument(
+        "--reminders-limit",
+        type=int,
+        default=5_000,
+        help="reminders scenario: due cases the job takes (0: all of them)",
+    )
     parser.add_argument(
         "--databases",
         type=lambda s: [x for x in s.split(",") if x],

@@ -4,7 +4,7 @@ import datetime as dt
 
 from babel.numbers import format_currency
 from flask import Flask, current_app, g, request, session
-from flask_babel import format_date, get_locale, lazy_gettext
+from flask_babel import format_date, get_locale, get_translations, lazy_gettext
 
 from portal.domain.money import to_decimal
 
@@ -38,7 +38,7 @@ def money(amount: int | None, currency: str = "EUR") -> str:
     """Format integer minor units for the current locale: `1 234,56 €` or `€1,234.56`."""
     if amount is None:
         return ""
-    return format_currency(to_decimal(amount, currency), currency, locale=str(get_locale()))
+    return format_currency(to_decimal(amount, currency), currency, locale=get_locale())
 
 
 def date(value: dt.date | dt.datetime | None, fmt: str = "medium") -> str:
@@ -56,8 +56,24 @@ def iban(value: str | None) -> str:
     return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
 
 
+def _translations():
+    """This request's translations, looked up once per locale instead of once per string."""
+    locale = get_locale()
+    cached = g.get("_translations")
+    if cached is None or cached[0] is not locale:  # force_locale (e-mails) changes it
+        cached = g._translations = (locale, get_translations())
+    return cached[1]
+
+
 def register_jinja(app: Flask) -> None:
     """Expose the formatters and the language list to templates."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["date"] = date
     app.jinja_env.filters["iban"] = iban

@@ -140,7 +140,8 @@ def _idle_ok(key: str, minutes: int) -> bool:
     now = int(time.time())
     if now - seen > minutes * 60:
         return False
-    session[key + "_seen"] = now
+    if now - seen >= 30:  # refresh at most twice a minute: each write re-signs the cookie
+        session[key + "_seen"] = now
     return True
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -155,10 +155,14 @@ def build(
     doc.heading(_("Legal information"))
     if agency:
         siren = f" (SIREN {agency.siren})" if agency.siren else ""
+        french = (
+            ""
+            if get_locale().language == "fr"
+            else " (exerce une activité de recouvrement amiable)"
+        )
         doc.paragraph(
             f"{agency.legal_name}{siren}, {', '.join(agency.address_lines)}, "
-            f"{_('carries out amicable debt recovery')} "
-            "(exerce une activité de recouvrement amiable)."
+            f"{_('carries out amicable debt recovery')}{french}."
         )
     creditor = case.creditor
     siren = f" (SIREN {creditor.siren})" if creditor.siren else ""

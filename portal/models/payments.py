@@ -54,6 +54,7 @@ class Payment(Base):
     succeeded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     case: Mapped["Case"] = relationship()  # noqa: F821
+    ledger_entry: Mapped["LedgerEntry | None"] = relationship()  # noqa: F821
     receipt: Mapped["Receipt | None"] = relationship(back_populates="payment")
 
     __table_args__ = (

@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from portal.domain.ledger import EntryKind
 from portal.domain.payments import PaymentStatus, is_stale, move_payment
 from portal.domain.states import CaseStatus, move_case
 from portal.extensions import db
-from portal.models import ActorKind, Message, Payment, PaymentReversal, WebhookEvent
+from portal.models import ActorKind, Case, Message, Payment, PaymentReversal, WebhookEvent
 from portal.models.base import utcnow
 from portal.payments.gateway import Event
 from portal.services import audit, mail, receipts
@@ -30,25 +31,26 @@ def handle_event(event: Event, source: str = "webhook") -> str:
     if db.session.execute(seen).first() is not None:
         return "duplicate"
     record = WebhookEvent(
-        provider_event_id=event.id,
-        type=event.type[:100],
-        created=event.created,
-        outcome="received",
-        source=source,
+        provider_event_id=event.id, type=event.type[:100], created=event.created, source=source
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(record)
-    except IntegrityError:  # the same event, delivered twice at once
-        db.session.rollback()
-        return "duplicate"
     outbox: list[Message] = []
     handler = HANDLERS.get(event.type)
-    record.outcome = handler(event, record, outbox) if handler else "ignored"
-    db.session.commit()
-    if outbox:
+    # One flush at the end (fewer round trips); the payment row is locked by the handler, so
+    # two deliveries of one event apply one after the other and the second finds it stale.
+    with db.session.no_autoflush:
+        outcome = handler(event, record, outbox) if handler else "ignored"
+    record.outcome = outcome
+    db.session.add(record)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        if db.session.execute(seen).first() is None:
+            raise
+        return "duplicate"  # the same event, delivered twice at once
+    if outbox and mail.smtp_configured():
         mail.deliver(outbox)
-    return record.outcome
+    return outcome
 
 
 def _find_payment(obj: dict, record: WebhookEvent) -> Payment | None:
@@ -66,7 +68,15 @@ def _find_payment(obj: dict, record: WebhookEvent) -> Payment | None:
     if not conditions:
         return None
     payment = db.session.execute(
-        select(Payment).where(or_(*conditions)).order_by(Payment.id).limit(1).with_for_update()
+        select(Payment)
+        .options(
+            joinedload(Payment.case, innerjoin=True).joinedload(Case.debtor, innerjoin=True),
+            joinedload(Payment.case, innerjoin=True).joinedload(Case.creditor, innerjoin=True),
+        )
+        .where(or_(*conditions))
+        .order_by(Payment.id)
+        .limit(1)
+        .with_for_update(of=Payment)
     ).scalar_one_or_none()
     if payment is not None:
         record.payment_id = payment.id
@@ -106,11 +116,9 @@ def succeed(payment: Payment, amount: int, event: Event, outbox: list[Message]) 
     owed_before = balance(case.id)
     outcome = _advance(payment, PaymentStatus.SUCCEEDED, event, amount=amount)
     payment.succeeded_at = utcnow()
-    entry = ledger_service.add_entry(
+    payment.ledger_entry = ledger_service.add_entry(
         case, EntryKind.PAYMENT, -amount, occurred_on=paid_on, memo=f"Online payment #{payment.id}"
     )
-    db.session.flush()
-    payment.ledger_entry_id = entry.id
     if amount != payment.amount:
         payment.needs_review = True
         audit.record("payment.amount_differs", actor=ActorKind.STRIPE, case_id=case.id,
@@ -237,7 +245,7 @@ def _on_refunded(event: Event, record, outbox) -> str:
     """`charge.refunded` carries the cumulative amount refunded: record what is new."""
     obj = event.object
     payment = _find_payment(obj, record)
-    if payment is None or payment.ledger_entry_id is None:
+    if payment is None or payment.status not in (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED):
         return "unknown_payment"
     total = int(obj.get("amount_refunded") or 0)
     new = total - _refunded_so_far(payment)
@@ -251,7 +259,7 @@ def _on_refunded(event: Event, record, outbox) -> str:
 def _on_dispute(event: Event, record, outbox) -> str:
     obj = event.object
     payment = _find_payment(obj, record)
-    if payment is None or payment.ledger_entry_id is None:
+    if payment is None or payment.status not in (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED):
         return "unknown_payment"
     amount = int(obj.get("amount") or 0)
     if event.type == "charge.dispute.created":

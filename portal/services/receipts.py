@@ -19,6 +19,8 @@ from portal.services import mail
 def issue(payment: Payment, amount: int, balance_after: int, paid_on: dt.date) -> Receipt:
     """Number a receipt for a succeeded payment and queue its e-mail (the caller commits)."""
     receipt = Receipt(
+        # One receipt per payment: the payment's id numbers it, known before any write.
+        number=f"Q{paid_on.year}-{payment.id:06d}",
         payment_id=payment.id,
         case_id=payment.case_id,
         amount=amount,
@@ -27,8 +29,6 @@ def issue(payment: Payment, amount: int, balance_after: int, paid_on: dt.date) -
         paid_on=paid_on,
     )
     db.session.add(receipt)
-    db.session.flush()
-    receipt.number = f"Q{paid_on.year}-{receipt.id:06d}"
     return receipt
 
 

@@ -1,10 +1,13 @@
 """Languages: choosing the locale, and formatting money and dates for it."""
 
 import datetime as dt
+from functools import lru_cache
 
+from babel import Locale
+from babel.dates import format_date as babel_format_date
 from babel.numbers import format_currency
 from flask import Flask, current_app, g, request, session
-from flask_babel import format_date, get_locale, get_translations, lazy_gettext
+from flask_babel import get_locale, get_translations, lazy_gettext
 
 from portal.domain.money import to_decimal
 
@@ -38,7 +41,12 @@ def money(amount: int | None, currency: str = "EUR") -> str:
     """Format integer minor units for the current locale: `1 234,56 €` or `€1,234.56`."""
     if amount is None:
         return ""
-    return format_currency(to_decimal(amount, currency), currency, locale=get_locale())
+    return _format_money(amount, currency, _locale())
+
+
+@lru_cache(maxsize=16384)
+def _format_money(amount: int, currency: str, locale: Locale) -> str:
+    return format_currency(to_decimal(amount, currency), currency, locale=locale)
 
 
 def date(value: dt.date | dt.datetime | None, fmt: str = "medium") -> str:
@@ -47,7 +55,18 @@ def date(value: dt.date | dt.datetime | None, fmt: str = "medium") -> str:
         return ""
     if isinstance(value, dt.datetime):
         value = value.date()
-    return format_date(value, fmt)
+    return _format_date(value, fmt, _locale())
+
+
+@lru_cache(maxsize=16384)
+def _format_date(value: dt.date, fmt: str, locale: Locale) -> str:
+    return babel_format_date(value, fmt, locale=locale)
+
+
+def _locale() -> Locale:
+    """The current locale, read straight from where Flask-Babel keeps it once resolved."""
+    namespace = g.get("_flask_babel")
+    return getattr(namespace, "babel_locale", None) or get_locale()
 
 
 def iban(value: str | None) -> str:
@@ -58,7 +77,7 @@ def iban(value: str | None) -> str:
 
 def _translations():
     """This request's translations, looked up once per locale instead of once per string."""
-    locale = get_locale()
+    locale = _locale()
     cached = g.get("_translations")
     if cached is None or cached[0] is not locale:  # force_locale (e-mails) changes it
         cached = g._translations = (locale, get_translations())

@@ -178,11 +178,10 @@ class PlanSummary:
 
 
 def summary(case_id: int) -> PlanSummary:
-    """Proposals (with who decided) and the latest plan with its instalments; 4 queries at most."""
+    """Proposals and the latest plan with its instalments, in at most three queries."""
     proposals = list(
         db.session.execute(
             select(PlanProposal)
-            .options(selectinload(PlanProposal.decided_by))
             .where(PlanProposal.case_id == case_id)
             .order_by(PlanProposal.created_at.desc(), PlanProposal.id.desc())
         ).scalars()

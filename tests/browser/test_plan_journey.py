@@ -70,3 +70,35 @@ def test_propose_counter_accept(new_page, factories, case_link, live_server, scr
     width = debtor.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, width
     screenshot(debtor, "5-plan")
+
+
+def test_without_javascript_at_320px_the_preview_and_confirm_steps_work(
+    browser, factories, case_link, screenshot
+):
+    from tests.browser.conftest import NARROWEST, TIMEOUT_MS
+
+    factories.agency()
+    case = factories.case(lines=(15_000,), debtor_=factories.debtor(language="en"))
+    context = browser.new_context(viewport=NARROWEST, locale="en-GB", java_script_enabled=False)
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        page.goto(case_link(case))
+        page.fill("#factor", case.debtor.postcode)
+        page.locator("main button[type=submit]").click()
+        page.wait_for_url("**/case")
+        page.get_by_test_id("propose-plan").click()
+        page.fill("#count", "3")
+        page.get_by_role("button", name="Show the schedule").click()
+        expect(page.locator("#plan-preview")).to_contain_text("it will be accepted at once")
+        expect(page.locator("#plan-preview tbody tr")).to_have_count(3)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+        screenshot(page, "no-js-preview")
+        page.get_by_label("I have read this agreement and I accept it.").check()
+        page.get_by_role("button", name="Confirm my plan").click()
+        expect(page.locator("#plan")).to_contain_text("Active")
+        expect(page.locator("#plan tbody tr")).to_have_count(3)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+        screenshot(page, "no-js-plan")
+    finally:
+        context.close()

@@ -307,6 +307,16 @@ def reminders_scenario(ctx: Context) -> Section:
     return Section(*reminders.run_scenario(ctx))
 
 
+# --- Scenario: webhooks (bench/webhooks.py) ------------------------------------------------
+
+
+@scenario("webhooks", "signed Stripe events at the portal on PostgreSQL, 30 % duplicates, shuffled")
+def webhooks_scenario(ctx: Context) -> Section:
+    from bench import webhooks
+
+    return Section(*webhooks.run_scenario(ctx))
+
+
 # --- Running ---------------------------------------------------------------------------------
 
 

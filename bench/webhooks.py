@@ -1,0 +1,322 @@
+"""Webhook benchmark: signed Stripe events posted at the portal (gunicorn) on PostgreSQL, 30 % of
+them duplicates, in shuffled order; then the ledger must be exact.
+
+    python -m bench.webhooks --url postgresql://user:pass@host/db --payments 2000
+
+The database's public schema is wiped (without --url: the bench database of bench/datagen.py is
+created and dropped). Target: at least 300 events per second.
+"""
+
+import argparse
+import http.client
+import json
+import queue
+import random
+import secrets
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import datagen, harness  # noqa: E402
+from bench.harness import Workers  # noqa: E402
+
+TARGET_PER_SECOND = 300
+DUPLICATE_SHARE = 0.30
+WEBHOOK_SECRET = "whsec_bench_" + secrets.token_hex(8)
+
+
+def reset_schema(url: str) -> None:
+    """Empty the database's public schema (it is migrated again right after)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+
+
+def portal_env(workdir: Path, url: str, secret_key: str) -> dict:
+    """The portal's environment: production, Stripe keys (never called), no mail server."""
+    env = datagen.app_env(workdir, url, secret_key)
+    env.update(
+        STRIPE_SECRET_KEY="sk_test_bench",
+        STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
+        STRIPE_API_BASE="http://127.0.0.1:9",  # nothing listens: the handlers never call out
+    )
+    env.pop("MAIL_SERVER", None)
+    return env
+
+
+def seed(url: str, payments: int, secret_key: str) -> list[dict]:
+    """One creditor, `payments` cases of 100.00 each with a pending checkout payment."""
+    import os
+
+    os.environ.setdefault("PORTAL_INSTANCE_PATH", tempfile.mkdtemp(prefix="amiable-wh-"))
+    from sqlalchemy import insert
+
+    from portal import create_app
+    from portal.domain import references
+    from portal.extensions import db
+    from portal.models import Case, Creditor, DebtLine, Debtor, LedgerEntry, Payment
+
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": secret_key, "TESTING": True})
+    rows = []
+    with app.app_context():
+        creditor = Creditor(legal_name="Bench SA", address_line1="1 rue", postcode="75001",
+                            city="Paris", contact_email="bench@example.org")  # fmt: skip
+        db.session.add(creditor)
+        db.session.flush()
+        debtors = [
+            {
+                "kind": "consumer",
+                "last_name": f"D{i}",
+                "address_line1": "1 rue",
+                "postcode": "75011",
+                "city": "Paris",
+                "email": f"d{i}@example.org",
+            }  # fmt: skip
+            for i in range(payments)
+        ]
+        debtor_ids = db.session.execute(insert(Debtor).returning(Debtor.id), debtors).scalars()
+        cases = [
+            {
+                "reference": references.generate(),
+                "creditor_id": creditor.id,
+                "debtor_id": d,
+                "external_reference": f"B-{i}",
+                "currency": "EUR",
+            }  # fmt: skip
+            for i, d in enumerate(debtor_ids.all())
+        ]
+        case_ids = db.session.execute(insert(Case).returning(Case.id), cases).scalars().all()
+        import datetime as dt
+
+        lines = [
+            {
+                "case_id": c,
+                "basis": "invoice",
+                "document_number": f"F-{c}",
+                "issued_on": dt.date(2026, 1, 1),
+                "due_on": dt.date(2026, 2, 1),
+            }  # fmt: skip
+            for c in case_ids
+        ]
+        line_ids = db.session.execute(insert(DebtLine).returning(DebtLine.id), lines).scalars()
+        db.session.execute(
+            insert(LedgerEntry),
+            [
+                {
+                    "case_id": c,
+                    "debt_line_id": line,
+                    "kind": "principal",
+                    "amount": 10_000,
+                    "currency": "EUR",
+                    "occurred_on": dt.date(2026, 1, 1),
+                }  # fmt: skip
+                for c, line in zip(case_ids, line_ids.all(), strict=True)
+            ],
+        )
+        for i, c in enumerate(case_ids):
+            rows.append({"case_id": c, "cs": f"cs_bench_{i}", "pi": f"pi_bench_{i}"})
+        payment_ids = db.session.execute(
+            insert(Payment).returning(Payment.id),
+            [
+                {
+                    "case_id": r["case_id"],
+                    "purpose": "full",
+                    "amount": 10_000,
+                    "currency": "EUR",
+                    "status": "pending",
+                    "idempotency_key": f"bench:{r['cs']}",
+                    "provider_checkout_id": r["cs"],
+                }  # fmt: skip
+                for r in rows
+            ],
+        ).scalars()
+        for row, pid in zip(rows, payment_ids.all(), strict=True):
+            row["payment_id"] = pid
+        db.session.commit()
+        db.engine.dispose()
+    return rows
+
+
+def events_for(rows: list[dict], seed_: int = 5) -> tuple[list[dict], int]:
+    """Two events per payment (session completed, intent succeeded), duplicates, shuffled."""
+    unique = []
+    now = int(time.time())
+    for r in rows:
+        meta = {"payment_id": str(r["payment_id"])}
+        unique.append({"id": f"evt_cs_{r['cs']}", "object": "event", "created": now,
+                       "type": "checkout.session.completed", "data": {"object": {
+                           "id": r["cs"], "object": "checkout.session", "mode": "payment",
+                           "payment_status": "paid", "amount_total": 10_000, "currency": "eur",
+                           "metadata": meta, "payment_intent": r["pi"]}}})  # fmt: skip
+        unique.append({"id": f"evt_pi_{r['pi']}", "object": "event", "created": now,
+                       "type": "payment_intent.succeeded", "data": {"object": {
+                           "id": r["pi"], "object": "payment_intent", "amount": 10_000,
+                           "amount_received": 10_000, "currency": "eur", "status": "succeeded",
+                           "metadata": meta, "payment_method_types": ["card"]}}})  # fmt: skip
+    rng = random.Random(seed_)
+    duplicates = round(len(unique) * DUPLICATE_SHARE / (1 - DUPLICATE_SHARE))
+    posted = unique + [rng.choice(unique) for _ in range(duplicates)]
+    rng.shuffle(posted)
+    return posted, len(unique)
+
+
+def post_all(base: str, events: list[dict], clients: int) -> tuple[float, dict[int, int]]:
+    """POST every event, signed at sending time, from `clients` threads; (seconds, statuses)."""
+    from portal.payments.double.signing import sign
+
+    host, port = base.removeprefix("http://").split(":")
+    work: queue.Queue = queue.Queue()
+    for event in events:
+        work.put(json.dumps(event).encode())
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+
+    def client():
+        while True:
+            try:
+                payload = work.get_nowait()
+            except queue.Empty:
+                return
+            conn = http.client.HTTPConnection(host, int(port), timeout=30)
+            try:
+                headers = {"Content-Type": "application/json",
+                           "Stripe-Signature": sign(payload, WEBHOOK_SECRET)}  # fmt: skip
+                conn.request("POST", "/stripe/webhook", body=payload, headers=headers)
+                status = conn.getresponse().status
+            except OSError:
+                status = 0
+            finally:
+                conn.close()
+            with lock:
+                statuses[status] = statuses.get(status, 0) + 1
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.monotonic() - started, statuses
+
+
+def check_ledger(url: str, payments: int, unique: int) -> dict:
+    """Exactly one payment entry per payment, every balance zero, each event recorded once."""
+    import psycopg
+
+    with psycopg.connect(url, connect_timeout=5) as conn:
+        one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+        found = {
+            "payment_entries": one("SELECT count(*) FROM ledger_entries WHERE kind = 'payment'"),
+            "cases_not_zero": one(
+                "SELECT count(*) FROM (SELECT case_id FROM ledger_entries GROUP BY case_id"
+                " HAVING sum(amount) <> 0) AS t"
+            ),
+            "succeeded": one("SELECT count(*) FROM payments WHERE status = 'succeeded'"),
+            "receipts": one("SELECT count(*) FROM receipts"),
+            "recorded": one("SELECT count(*) FROM webhook_events"),
+        }
+    found["exact"] = (
+        found["payment_entries"] == payments == found["succeeded"] == found["receipts"]
+        and found["cases_not_zero"] == 0
+        and found["recorded"] == unique
+    )
+    return found
+
+
+def run(url: str, payments: int, workers: Workers, clients: int, workdir: Path, log=print):
+    """Seed, serve, post, check; returns the measured figures."""
+    secret_key = secrets.token_urlsafe(32)
+    env = portal_env(workdir, url, secret_key)
+    log("migrate (flask db upgrade)")
+    datagen.migrate(env)
+    log(f"seed {payments} cases with a pending payment")
+    rows = seed(url, payments, secret_key)
+    events, unique = events_for(rows)
+    log(f"{len(events)} events ({unique} unique, {len(events) - unique} duplicates), shuffled")
+    with harness.gunicorn("app:app", env, workers, workdir / "gunicorn.log", "/healthz") as base:
+        seconds, statuses = post_all(base, events, clients)
+    figures = {
+        "events": len(events),
+        "unique": unique,
+        "seconds": seconds,
+        "per_second": len(events) / seconds,
+        "statuses": statuses,
+        "workers": workers.describe(),
+        "clients": clients,
+        **check_ledger(url, payments, unique),
+    }
+    figures["all_200"] = set(statuses) == {200}
+    figures["target_met"] = (
+        figures["exact"] and figures["all_200"] and (figures["per_second"] >= TARGET_PER_SECOND)
+    )
+    return figures
+
+
+def report_lines(f: dict) -> list[str]:
+    """The Markdown lines of the report."""
+    return [
+        f"PostgreSQL, gunicorn {f['workers']}, {f['clients']} concurrent senders.",
+        "",
+        "| events posted | unique | duplicates | seconds | events/s | HTTP statuses |"
+        " ledger exact |",
+        "|---:|---:|---:|---:|---:|---|---|",
+        f"| {f['events']} | {f['unique']} | {f['events'] - f['unique']} | {f['seconds']:.1f} |"
+        f" **{f['per_second']:.0f}** | {f['statuses']} | {'yes' if f['exact'] else 'NO'} |",
+        "",
+        f"Target: at least {TARGET_PER_SECOND} events/s with the ledger exact: "
+        + ("met." if f["target_met"] else "NOT met.")
+        + f" After the run: {f['payment_entries']} payment entries, {f['receipts']} receipts,"
+        f" {f['recorded']} events recorded, {f['cases_not_zero']} case(s) with a balance left.",
+    ]
+
+
+def run_scenario(ctx) -> tuple[str, list[str], bool]:
+    """The `webhooks` scenario of bench/run.py: (title, Markdown lines, targets met).
+
+    Each event waits on its commit, so the portal runs gthread workers (8 threads each).
+    """
+    import os
+
+    url = os.environ.get("BENCH_POSTGRES_URL", datagen.DEFAULT_POSTGRES_URL)
+    datagen._pg_names(url)  # refuses a database whose name does not say "bench"
+    problem = datagen.postgres_available(url)
+    title = "Webhooks: signed events, 30 % duplicates, shuffled (PostgreSQL)"
+    if problem:
+        return title, [f"PostgreSQL SKIPPED ({problem}); set BENCH_POSTGRES_URL."], False
+    datagen.recreate_postgres(url)
+    workers = Workers(ctx.workers.count, "gthread", 8)
+    try:
+        figures = run(url, 2000, workers, 32, ctx.workdir, ctx.log)
+    finally:
+        if not ctx.args.keep:
+            datagen.drop_postgres(url)
+    return title, report_lines(figures), figures["target_met"]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", required=True, help="PostgreSQL URL (its schema is wiped)")
+    parser.add_argument("--payments", type=int, default=2000)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--worker-class", default="gthread", choices=["sync", "gthread"])
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--clients", type=int, default=32)
+    args = parser.parse_args()
+    reset_schema(args.url)
+    with tempfile.TemporaryDirectory(prefix="amiable-wh-") as workdir:
+        workers = Workers(args.workers, args.worker_class, args.threads)
+        figures = run(args.url, args.payments, workers, args.clients, Path(workdir))
+    print("\n".join(report_lines(figures)))
+    return 0 if figures["target_met"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

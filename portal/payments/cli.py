@@ -29,10 +29,11 @@ def reconcile(days: int) -> None:
 
     report = run(dt.timedelta(days=days))
     click.echo(f"{report.fetched} event(s) fetched, {report.already} already applied.")
-    for event_id, event_type, outcome in report.applied:
+    unchanged = ("stale", "ignored", "unknown_payment", "unknown_case")
+    fixed = [a for a in report.applied if a[2] not in unchanged]
+    for event_id, event_type, outcome in fixed:
         click.echo(f"fixed: {event_id} {event_type} -> {outcome}")
-    if not report.applied:
-        click.echo("Nothing to fix.")
+    click.echo(f"{len(fixed)} fix(es)." if fixed else "Nothing to fix.")
 
 
 @click.command("stripe-double")

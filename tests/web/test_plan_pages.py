@@ -192,7 +192,7 @@ def test_withdraw_then_a_decision_is_refused(client, web_app, case, factories, d
     assert "Waiting for a decision" in text_of(page.text)
     assert post_form(client, "/case", {}, f"/case/plan/{proposal.id}/withdraw").status_code == 303
     assert "Withdrawn" in text_of(client.get("/case").text)
-    collector = factories.staff(Role.COLLECTOR)
+    collector = factories.staff(Role.COLLECTOR, language="en")
     staff = web_app.test_client()
     staff_login(staff, collector.email)
     url = f"/staff/cases/proposals/{proposal.id}"
@@ -203,7 +203,7 @@ def test_withdraw_then_a_decision_is_refused(client, web_app, case, factories, d
 
 def test_collector_counter_offer_and_the_debtor_accepts(client, web_app, case, factories, db):
     proposal = review_proposal(client, case)
-    collector = factories.staff(Role.COLLECTOR)
+    collector = factories.staff(Role.COLLECTOR, language="en")
     staff = web_app.test_client()
     staff_login(staff, collector.email)
     queue = text_of(staff.get("/staff/cases/proposals").text)
@@ -257,7 +257,7 @@ def test_collector_counter_offer_and_the_debtor_accepts(client, web_app, case, f
 def test_collector_rejects_with_a_reason_and_the_creditor_sees_it(client, web_app, case, factories):
     proposal = review_proposal(client, case)
     staff = web_app.test_client()
-    staff_login(staff, factories.staff(Role.COLLECTOR).email)
+    staff_login(staff, factories.staff(Role.COLLECTOR, language="en").email)
     url = f"/staff/cases/proposals/{proposal.id}"
     assert post_form(staff, url, {}, f"{url}/reject").status_code == 422
     done = post_form(
@@ -268,7 +268,7 @@ def test_collector_rejects_with_a_reason_and_the_creditor_sees_it(client, web_ap
     assert "Not accepted" in debtor_page and "The instalments are too small" in debtor_page
     assert 'href="/case/plan"' in client.get("/case").text  # may propose again
     creditor = web_app.test_client()
-    staff_login(creditor, factories.staff(Role.CREDITOR, case.creditor).email)
+    staff_login(creditor, factories.staff(Role.CREDITOR, case.creditor, language="en").email)
     seen = text_of(creditor.get(f"/creditor/cases/{case.reference}").text)
     assert "Payment plans" in seen and "Not accepted" in seen and "Try 100 €." in seen
     assert "8 instalments" in seen
@@ -277,7 +277,7 @@ def test_collector_rejects_with_a_reason_and_the_creditor_sees_it(client, web_ap
 def test_a_decision_on_a_pending_proposal_needs_a_collector(client, web_app, case, factories):
     proposal = review_proposal(client, case)
     creditor = web_app.test_client()
-    staff_login(creditor, factories.staff(Role.CREDITOR, case.creditor).email)
+    staff_login(creditor, factories.staff(Role.CREDITOR, case.creditor, language="en").email)
     url = f"/staff/cases/proposals/{proposal.id}"
     page = creditor.get("/creditor/cases")
     response = creditor.post(f"{url}/approve", data={"csrf_token": csrf_token(page.text)})
@@ -293,3 +293,42 @@ def test_unknown_proposals_and_other_cases_plans_are_404(client, case, factories
     response = post_form(client, "/case", {}, f"/case/plan/{other_plan.proposal_id}/withdraw")
     assert response.status_code == 404
     assert Case  # the debtor's own case is untouched
+
+
+def _queries(web_app, client, url):
+    from sqlalchemy import event
+
+    from portal.extensions import db as _db
+
+    with web_app.app_context():
+        engine = _db.engine
+    statements = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_queue_and_case_pages_do_not_grow_with_proposals(client, web_app, factories):
+    from portal.services import plans_decide as decide
+
+    factories.agency()
+    staff_login(client, factories.staff(Role.COLLECTOR, language="en").email)
+    counts = []
+    for _ in range(2):
+        case = factories.case(lines=(60_000,))
+        request = decide.Request("monthly", TODAY + dt.timedelta(days=10), count=8)
+        decide.propose(case, request, decide.Consent("127.0.0.1", "t"))
+        counts.append(
+            (
+                _queries(web_app, client, "/staff/cases/proposals"),
+                _queries(web_app, client, f"/staff/cases/{case.reference}"),
+            )
+        )
+    assert counts[0] == counts[1], counts

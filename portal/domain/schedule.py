@@ -50,6 +50,7 @@ def add_months(start: dt.date, months: int) -> dt.date:
 
 def due_dates(first: dt.date, frequency: Frequency, count: int) -> list[dt.date]:
     """The `count` due dates from `first` at `frequency` (monthly ones keep the first's day)."""
+    frequency = Frequency(frequency)
     if frequency is Frequency.MONTHLY:
         return [add_months(first, i) for i in range(count)]
     step = 7 if frequency is Frequency.WEEKLY else 14

@@ -159,7 +159,8 @@ def _on_session_completed(event: Event, record, outbox) -> str:
     payment = _find_payment(obj, record)
     if payment is None:
         return "unknown_payment"
-    if obj.get("payment_status") == "paid":
+    if obj.get("payment_status") == "paid":  # paid at once: a card (a debit settles later)
+        payment.method = payment.method or "card"
         return succeed(payment, _amount(obj, payment), event, outbox)
     payment.method = payment.method or "sepa_debit"
     return _advance(payment, PaymentStatus.PROCESSING, event)

@@ -34,7 +34,7 @@ def save(case, number, method="card"):
 
 
 def planned_case(factories, double, number=CARD_OK, method="card", amounts=(3_000, 3_000, 4_000)):
-    case = factories.case(lines=(sum(amounts),))
+    case = factories.case(factories.creditor(), factories.debtor(language="en"), (sum(amounts),))
     make_plan(case, amounts, payments.today() - dt.timedelta(days=1))
     save(case, number, method)
     assert "method_saved" in apply_all(double)

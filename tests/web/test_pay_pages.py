@@ -47,7 +47,7 @@ def test_case_page_offers_pay_online_and_the_pay_page_shows_the_amounts(
     page = client.get("/pay")
     assert page.status_code == 200
     text = text_of(page.text)
-    assert "Everything you owe: €123.45" in text
+    assert "Everything you owe €123.45" in text
     assert "from €10.00 to €123.45" in text
     assert f"form-action 'self' {stripe_double.base_url}" in page.headers["Content-Security-Policy"]
 
@@ -179,7 +179,7 @@ def test_plan_case_offers_the_next_instalment_and_saving_a_method(client, factor
     log_in(client, case)
     page = client.get("/pay")
     assert 'value="instalment" checked' in page.text
-    assert "The next instalment: €30.00" in text_of(page.text)
+    assert "The next instalment €30.00" in text_of(page.text)
     response = submit(client, {"choice": "instalment"})
     assert response.status_code == 303
     assert db.session.execute(select(Payment.amount)).scalar_one() == 3_000

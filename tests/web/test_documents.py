@@ -23,6 +23,7 @@ def make_letter(db, case, template="first_notice"):
 
 def debtor_client(web_app, case):
     client = web_app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     response = post_form(client, "/", {"reference": case.reference, "factor": case.debtor.postcode})
     assert response.status_code == 303
     return client
@@ -54,7 +55,7 @@ def test_another_cases_letter_is_not_found(web_app, factories, db):
 def test_staff_open_the_letter_from_the_case_page(web_app, factories, db):
     case = factories.case()
     letter = make_letter(db, case)
-    user = factories.staff()
+    user = factories.staff(language="en")
     client = web_app.test_client()
     post_form(client, "/staff/login", {"email": user.email, "password": factories.PASSWORD})
     page = client.get(f"/staff/cases/{case.reference}").text

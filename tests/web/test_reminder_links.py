@@ -26,6 +26,7 @@ def link_in(text: str, prefix: str) -> str:
 
 
 def test_links_of_the_email_work(smtp, factories, client, db):
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     factories.agency()
     case = factories.case(debtor_=factories.debtor(language="en"))
     run_at(TUESDAY)
@@ -64,7 +65,7 @@ def test_unsubscribe_link_must_be_genuine(client, factories):
 
 
 def staff_client(web_app, factories):
-    user = factories.staff()
+    user = factories.staff(language="en")
     client = web_app.test_client()
     post_form(client, "/staff/login", {"email": user.email, "password": factories.PASSWORD})
     return client

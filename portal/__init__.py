@@ -1,6 +1,7 @@
 """Amiable: the application factory."""
 
 import os
+import sys
 from pathlib import Path
 
 from flask import Flask
@@ -34,9 +35,16 @@ def register_config(app: Flask, test_config: dict | None) -> None:
     if test_config:
         env.setdefault("PORTAL_ENV", "test")
         env.update({k: str(v) for k, v in test_config.items() if k in ("DATABASE_URL",)})
-    app.config.from_mapping(from_environment(app.instance_path, env))
+    app.config.from_mapping(
+        from_environment(app.instance_path, env, require_secret=not _schema_command())
+    )
     if test_config:
         app.config.update({k: v for k, v in test_config.items() if k != "DATABASE_URL"})
+
+
+def _schema_command() -> bool:
+    """True when this process runs `flask db …`: migrations need no secret key, serving does."""
+    return Path(sys.argv[0]).name in ("flask", "__main__.py") and sys.argv[1:].count("db") == 1
 
 
 def register_extensions(app: Flask) -> None:

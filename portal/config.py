@@ -33,13 +33,21 @@ def demo_secret_key(instance_path: str) -> str:
     return path.read_text().strip()
 
 
-def from_environment(instance_path: str, env: dict | None = None) -> dict:
-    """Build the Flask config mapping from environment variables."""
+def from_environment(
+    instance_path: str, env: dict | None = None, require_secret: bool = True
+) -> dict:
+    """Build the Flask config mapping from environment variables.
+
+    `require_secret=False` is for schema commands (`flask db …`), which sign nothing: they get a
+    throw-away key instead of the production refusal.
+    """
     env = os.environ if env is None else env
     portal_env = env.get("PORTAL_ENV", "production")
     if portal_env not in ENVIRONMENTS:
         raise ConfigError(f"PORTAL_ENV must be one of {', '.join(ENVIRONMENTS)}")
     secret = env.get("SECRET_KEY", "")
+    if not secret and not require_secret:
+        secret = secrets.token_urlsafe(48)
     if not secret:
         if portal_env == "production":
             raise ConfigError(

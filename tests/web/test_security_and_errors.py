@@ -30,6 +30,12 @@ def test_production_requires_a_secret_and_secures_cookies(tmp_path):
     assert config["SESSION_COOKIE_SECURE"] is True
 
 
+def test_schema_commands_run_without_the_production_secret(tmp_path):
+    config = from_environment(str(tmp_path), {"PORTAL_ENV": "production"}, require_secret=False)
+    assert len(config["SECRET_KEY"]) >= 40
+    assert not (tmp_path / "secret_key").exists()  # throw-away, never kept
+
+
 def test_demo_keeps_its_own_generated_secret(tmp_path):
     first = from_environment(str(tmp_path), {"PORTAL_ENV": "demo"})["SECRET_KEY"]
     second = from_environment(str(tmp_path), {"PORTAL_ENV": "demo"})["SECRET_KEY"]

@@ -63,10 +63,15 @@ def approve(proposal_id: int, staff: StaffUser) -> PlanProposal:
         case_id=case.id,
         proposal_id=proposal.id,
     )
-    decision_email(case, proposal)
+    _announce(case, proposal)
+    return proposal
+
+
+def _announce(case, proposal: PlanProposal, counter: PlanProposal | None = None) -> None:
+    """Record the decision e-mail, commit the decision, then try to send the e-mail."""
+    decision_email(case, proposal, counter=counter)
     db.session.commit()
     deliver_case_messages(case)
-    return proposal
 
 
 def reject(proposal_id: int, staff: StaffUser, codes: list[str], text: str | None) -> PlanProposal:
@@ -91,9 +96,7 @@ def reject(proposal_id: int, staff: StaffUser, codes: list[str], text: str | Non
         proposal_id=proposal.id,
         reasons=codes,
     )
-    decision_email(case, proposal)
-    db.session.commit()
-    deliver_case_messages(case)
+    _announce(case, proposal)
     return proposal
 
 
@@ -157,9 +160,7 @@ def counter(
         proposal_id=proposal.id,
         counter_id=offer.id,
     )
-    decision_email(case, proposal, counter=offer)
-    db.session.commit()
-    deliver_case_messages(case)
+    _announce(case, proposal, counter=offer)
     return offer
 
 

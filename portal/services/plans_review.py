@@ -74,20 +74,27 @@ def _announce(case, proposal: PlanProposal, counter: PlanProposal | None = None)
     deliver_case_messages(case)
 
 
-def reject(proposal_id: int, staff: StaffUser, codes: list[str], text: str | None) -> PlanProposal:
-    """A collector rejects a pending proposal with reason codes and free text. Commits."""
-    case = _case_of(proposal_id)
-    codes = [c for c in codes if c in REASON_CODES]
-    proposal = claim(
+def _claim_with_reasons(
+    proposal_id: int, case, status: ProposalStatus, staff: StaffUser, codes: list[str], text
+) -> PlanProposal:
+    """Move a pending debtor proposal to `status` with the collector's reasons (first wins)."""
+    return claim(
         proposal_id,
         case.id,
         ProposedBy.DEBTOR,
-        ProposalStatus.REJECTED,
+        status,
         decided_by_id=staff.id,
         decided_at=utcnow(),
         reason_codes=codes,
         reason_text=text or None,
     )
+
+
+def reject(proposal_id: int, staff: StaffUser, codes: list[str], text: str | None) -> PlanProposal:
+    """A collector rejects a pending proposal with reason codes and free text. Commits."""
+    case = _case_of(proposal_id)
+    codes = [c for c in codes if c in REASON_CODES]
+    proposal = _claim_with_reasons(proposal_id, case, ProposalStatus.REJECTED, staff, codes, text)
     audit.record(
         "plan.rejected",
         actor=ActorKind.STAFF,
@@ -124,16 +131,7 @@ def counter(
     balance = balance_of(case)
     check_counter_lines(lines, balance, today())
     codes = [c for c in codes if c in REASON_CODES]
-    proposal = claim(
-        proposal_id,
-        case.id,
-        ProposedBy.DEBTOR,
-        ProposalStatus.COUNTERED,
-        decided_by_id=staff.id,
-        decided_at=utcnow(),
-        reason_codes=codes,
-        reason_text=text or None,
-    )
+    proposal = _claim_with_reasons(proposal_id, case, ProposalStatus.COUNTERED, staff, codes, text)
     verdict = evaluate(policy_for(case.creditor), balance, lines, frequency, today())
     offer = PlanProposal(
         case_id=case.id,

@@ -239,3 +239,26 @@ def online_payment(case_: Case, amount: int = 1_000, status: str = "succeeded", 
         )
     db.session.commit()
     return payment
+
+
+def recorded_message(case_: Case, **values):
+    """An e-mail recorded for the case (as the demo keeps them, without an SMTP server)."""
+    from portal.models import Channel, Message, MessageStatus
+
+    n = next(_seq)
+    data = dict(
+        key=f"factory-message:{n}",
+        case_id=case_.id,
+        template="t",
+        channel=Channel.EMAIL,
+        language="fr",
+        recipient="a@b.c",
+        subject="s",
+        body_text="t",
+        status=MessageStatus.RECORDED,
+    )
+    data.update(values)
+    found = Message(**data)
+    db.session.add(found)
+    db.session.commit()
+    return found

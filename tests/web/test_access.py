@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.models import Channel, Message, MessageStatus, Role
+from portal.models import Role
 from portal.models.base import utcnow
 from portal.security import make_case_token
 from portal.services import letters
@@ -18,19 +18,7 @@ def world(factories, db):
     factories.agency()
     a, b = factories.creditor(), factories.creditor()
     case_a = factories.case(a)
-    message = Message(
-        key="access-test",
-        case_id=case_a.id,
-        template="t",
-        channel=Channel.EMAIL,
-        language="fr",
-        recipient="a@b.c",
-        subject="s",
-        body_text="t",
-        status=MessageStatus.RECORDED,
-    )
-    db.session.add(message)
-    db.session.commit()
+    message = factories.recorded_message(case_a)
     letter = letters.record_letter(
         key="access-letter",
         case=case_a,

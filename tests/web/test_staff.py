@@ -92,24 +92,14 @@ def test_pagination_and_search(client, factories):
 
 
 def test_staff_read_recorded_messages_as_the_debtor_sees_them(client, factories, db):
-    from portal.models import Channel, Message, MessageStatus
-
     user = factories.staff(Role.COLLECTOR)
     case, other = factories.case(), factories.case()
-    message = Message(
-        key="k1",
-        case_id=case.id,
-        template="t",
-        channel=Channel.EMAIL,
-        language="fr",
-        recipient="a@b.c",
+    message = factories.recorded_message(
+        case,
         subject="Objet du message",
         body_text="Bonjour texte",
         body_html="<p style='x'>Bonjour html</p>",
-        status=MessageStatus.RECORDED,
     )
-    db.session.add(message)
-    db.session.commit()
     staff_login(client, user.email)
     page = client.get(f"/staff/cases/{case.reference}", headers=EN).text
     assert "Objet du message" in page and "Recorded (not sent: no mail server)" in page

@@ -3,6 +3,7 @@
 import datetime as dt
 import hmac
 from dataclasses import dataclass
+from functools import cache
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
@@ -15,8 +16,12 @@ from portal.models import ActorKind, Case, LoginFailure, StaffUser
 from portal.models.base import utcnow
 from portal.services import audit
 
+
 # Compared against when the reference or e-mail is unknown, so both paths do the same work.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+@cache
+def _dummy_hash() -> str:
+    """Made on first use rather than at import: scrypt is slow on purpose."""
+    return generate_password_hash("not-a-real-password")
 
 
 class LoginRefused(Exception):
@@ -162,7 +167,7 @@ def login_staff(email: str, password: str, ip: str, limits: Limits) -> StaffUser
     keys = [f"staff:{email}", f"ip:{ip}"]
     check_not_limited(keys, limits)
     user = db.session.execute(select(StaffUser).filter_by(email=email)).scalar_one_or_none()
-    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
+    valid = check_password_hash(user.password_hash if user else _dummy_hash(), password or "")
     if not (user and valid and user.active):
         record_failure(keys)
         raise LoginRefused

@@ -265,10 +265,9 @@ def send_email(**kwargs) -> Message | None:
     return message
 
 
-def case_messages(case_id: int) -> list[Message]:
-    """Messages of a case, newest first."""
-    return list(
-        db.session.execute(
-            select(Message).where(Message.case_id == case_id).order_by(Message.id.desc())
-        ).scalars()
-    )
+def case_messages(case_id: int, status: MessageStatus | None = None) -> list[Message]:
+    """Messages of a case (only those in `status`, if given), newest first."""
+    stmt = select(Message).where(Message.case_id == case_id).order_by(Message.id.desc())
+    if status is not None:
+        stmt = stmt.where(Message.status == status)
+    return list(db.session.execute(stmt).scalars())

@@ -201,7 +201,7 @@ def propose(
 
 def deliver_case_messages(case: Case) -> None:
     """Try to send the case's e-mails recorded by this decision (after the commit)."""
-    mail.deliver([m for m in mail.case_messages(case.id) if m.status == MessageStatus.PENDING])
+    mail.deliver(mail.case_messages(case.id, MessageStatus.PENDING))
 
 
 def _live_plan_or_pending(case_id: int) -> bool:

@@ -48,6 +48,9 @@ class Message(Base):
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Set when a delivery run takes the message (still pending) to send it; other runs leave it
+    # alone until the claim is older than mail_delivery.CLAIM_LEASE (the run must have died).
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         Index("ix_messages_case_id_created_at", "case_id", "created_at"),

@@ -71,6 +71,8 @@ def from_environment(
         "LOGIN_MAX_FAILURES": _int(env, "LOGIN_MAX_FAILURES", 5),
         "LOGIN_WINDOW_MINUTES": _int(env, "LOGIN_WINDOW_MINUTES", 15),
         "PROXY_FIX_X_FOR": _int(env, "PROXY_FIX_X_FOR", 0),
+        # Rendered page bodies kept per process, reused while their data is the same (0: off).
+        "FRAGMENT_CACHE_SIZE": _int(env, "FRAGMENT_CACHE_SIZE", 512),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": portal_env == "production",
@@ -80,7 +82,9 @@ def from_environment(
         "BABEL_DEFAULT_TIMEZONE": env.get("PORTAL_TIMEZONE", "Europe/Paris"),
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
         "LANGUAGES": ("fr", "en"),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A server may drop idle connections (restart, failover): test each before use. An
+        # SQLite file has no connection to lose, so it skips the extra round trip.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         # Mail: with no MAIL_SERVER, messages are recorded and shown to staff, not sent.
         "MAIL_SERVER": env.get("MAIL_SERVER", ""),
         "MAIL_PORT": _int(env, "MAIL_PORT", 587),

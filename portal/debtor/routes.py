@@ -11,6 +11,7 @@ from portal.debtor.forms import FactorForm, LoginForm
 from portal.domain.factors import FactorKind
 from portal.domain.references import InvalidReference
 from portal.errors import render_error
+from portal.fragments import render_fragment
 from portal.models.base import utcnow
 from portal.security import (
     LinkExpired,
@@ -21,7 +22,7 @@ from portal.security import (
     start_debtor_session,
 )
 from portal.services import auth
-from portal.services.cases import load_case, overview
+from portal.services.case_page import load_case_page
 
 
 def login_limits() -> auth.Limits:
@@ -138,12 +139,21 @@ def link(token: str):
 @debtor_required
 def case():
     """What is owed, why, and what the debtor can do about it."""
-    found = load_case(g.case_id)
-    if found is None:
+    page = load_case_page(g.case_id)
+    if page is None:
         session.clear()
         abort(404)
-    g.preferred_language = found.debtor.language
-    return render_template("debtor/case.html", o=overview(found))
+    g.preferred_language = page.case.debtor.language
+    payments_enabled = bool(current_app.config.get("PAYMENTS_ENABLED"))
+    body = render_fragment(
+        "debtor/case_body.html",
+        rows=(*page.rows, payments_enabled),
+        o=page.overview,
+        ps=page.plans,
+        online=page.payments,
+        payments_enabled=payments_enabled,
+    )
+    return render_template("debtor/case.html", reference=page.case.display_reference, body=body)
 
 
 @bp.post("/logout")

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import Row, bindparam, func, or_, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import joinedload
 
@@ -16,7 +16,7 @@ from portal.models import Agency, AuditEvent, Case, DebtLine, Debtor, LedgerEntr
 class LineAmounts:
     """One debt line with its principal, interest and other charges kept apart."""
 
-    line: DebtLine | None  # None: charges not tied to one invoice
+    line: Row | None  # the debt line's columns; None: charges not tied to one invoice
     principal: int = 0
     interest: int = 0
     charges: int = 0
@@ -85,7 +85,14 @@ def load_case_by_reference(reference: str) -> Case | None:
 
 # Built once: the overview runs on every debtor page view.
 _LINES = (
-    select(DebtLine)
+    select(
+        DebtLine.id,
+        DebtLine.basis,
+        DebtLine.document_number,
+        DebtLine.description,
+        DebtLine.issued_on,
+        DebtLine.due_on,
+    )
     .where(DebtLine.case_id == bindparam("case_id"))
     .order_by(DebtLine.due_on, DebtLine.id)
 )
@@ -105,14 +112,17 @@ _AGENCY = select(Agency)
 _CHARGE_ATTRIBUTE = {EntryKind.PRINCIPAL: "principal", EntryKind.INTEREST: "interest"}
 
 
-def overview(case: Case) -> Overview:
+_READ = object()
+
+
+def overview(case: Case, *, agency: Agency | None | object = _READ) -> Overview:
     """Debt lines with their amounts, money movements and the agency, in three queries.
 
     A case holds tens of entries, so they are read once and summed here rather than in
-    several grouped queries.
+    several grouped queries. A caller that read the agency already passes it (two queries).
     """
     params = {"case_id": case.id}
-    lines = db.session.execute(_LINES, params).scalars().all()
+    lines = db.session.execute(_LINES, params).all()
     by_line = {line.id: LineAmounts(line) for line in lines}
     loose = LineAmounts(None)
     movements = []
@@ -123,7 +133,8 @@ def overview(case: Case) -> Overview:
             setattr(target, attribute, getattr(target, attribute) + entry.amount)
         else:
             movements.append(entry)
-    agency = db.session.execute(_AGENCY).scalar_one_or_none()
+    if agency is _READ:
+        agency = db.session.execute(_AGENCY).scalar_one_or_none()
     all_lines = list(by_line.values()) + ([loose] if loose.total else [])
     return Overview(case=case, agency=agency, lines=all_lines, movements=movements)
 

@@ -1,0 +1,151 @@
+"""Rendered page fragments, reused while the data they show is the same.
+
+A fragment is rendered from data the request has just read. Its cache key is a digest of that
+data: every column of every object in the request's session, plus the plain rows the caller
+passes, the language, the day and the template. Any change to what the fragment shows changes
+the key, so a cached fragment is never stale, whoever wrote the change and however (ORM, Core,
+another process). What is saved is the template work, not the reads.
+
+Rendering a cached fragment must not read anything more: every statement sent while it renders
+marks the result as not reusable (and fails the tests, which run with FRAGMENTS_STRICT).
+Forms keep a per-request CSRF token: the cached HTML holds a placeholder replaced on the way out.
+Each process keeps its own bounded cache (least recently used out first).
+"""
+
+import contextvars
+import datetime as dt
+import hashlib
+import threading
+from collections import OrderedDict
+
+from flask import current_app, render_template, request
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+from sqlalchemy import event, inspect
+from sqlalchemy.engine import Engine
+
+from portal.extensions import db
+from portal.i18n import current_language
+
+CSRF_PLACEHOLDER = "\x00csrf-token\x00"
+
+_rendering: contextvars.ContextVar[list | None] = contextvars.ContextVar("rendering", default=None)
+
+
+class FragmentReadError(RuntimeError):
+    """A cached fragment's template read from the database while rendering (tests only)."""
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_read(conn, cursor, statement, parameters, context, executemany) -> None:
+    reads = _rendering.get()
+    if reads is not None:
+        reads.append(statement)
+
+
+class FragmentCache:
+    """A bounded, thread-safe map from key to rendered HTML."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[bytes, str] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key: bytes) -> str | None:
+        with self._lock:
+            html = self._entries.get(key)
+            if html is None:
+                self.misses += 1
+            else:
+                self.hits += 1
+                self._entries.move_to_end(key)
+            return html
+
+    def put(self, key: bytes, html: str) -> None:
+        with self._lock:
+            self._entries[key] = html
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.hits = self.misses = 0
+
+
+def init_app(app) -> None:
+    """Give the app its fragment cache (FRAGMENT_CACHE_SIZE entries; 0 turns it off)."""
+    app.extensions["fragments"] = FragmentCache(app.config.get("FRAGMENT_CACHE_SIZE", 512))
+
+
+_COLUMNS: dict[type, tuple[str, ...]] = {}
+
+
+def _columns(cls: type) -> tuple[str, ...]:
+    keys = _COLUMNS.get(cls)
+    if keys is None:
+        keys = _COLUMNS[cls] = tuple(attr.key for attr in inspect(cls).column_attrs)
+    return keys
+
+
+def _session_snapshot() -> list | None:
+    """Every column of every object the request's session holds; None if one is not loaded."""
+    snapshot = []
+    for (cls, identity, _token), obj in db.session.identity_map.items():
+        values = obj.__dict__
+        columns = _columns(cls)
+        if any(key not in values for key in columns):
+            return None  # expired or deferred: its value is unknown, so is the fragment
+        snapshot.append((cls.__name__, identity, tuple(values[key] for key in columns)))
+    snapshot.sort(key=lambda item: item[:2])
+    return snapshot
+
+
+def fragment_key(template: str, rows: tuple) -> bytes | None:
+    """The digest of everything the fragment may show, or None when it cannot be known."""
+    snapshot = _session_snapshot()
+    if snapshot is None:
+        return None
+    facts = (
+        template,
+        current_language(),
+        request.script_root,
+        dt.date.today().isoformat(),
+        snapshot,
+        rows,
+    )
+    return hashlib.blake2b(repr(facts).encode(), digest_size=20).digest()
+
+
+def _render(template: str, context: dict) -> tuple[str, list]:
+    reads: list = []
+    token = _rendering.set(reads)
+    try:
+        html = render_template(template, csrf_token=lambda: CSRF_PLACEHOLDER, **context)
+    finally:
+        _rendering.reset(token)
+    return html, reads
+
+
+def render_fragment(template: str, *, rows: tuple = (), **context) -> Markup:
+    """Render `template`, or reuse an earlier rendering of exactly the same data.
+
+    The objects it shows must already be in the session (loaded by the caller); plain rows
+    that are not ORM objects go in `rows`. Returns HTML safe to place in a page.
+    """
+    cache: FragmentCache = current_app.extensions["fragments"]
+    key = fragment_key(template, rows) if cache.size else None
+    html = cache.get(key) if key is not None else None
+    if html is None:
+        html, reads = _render(template, context)
+        if reads:
+            if current_app.config.get("FRAGMENTS_STRICT"):
+                raise FragmentReadError(f"{template} read while rendering: {reads[0][:200]}")
+            current_app.logger.warning("fragment %s read while rendering: not cached", template)
+        elif key is not None:
+            cache.put(key, html)
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, generate_csrf())
+    return Markup(html)

@@ -1,0 +1,75 @@
+"""Everything the debtor's case page shows, read before rendering in as few statements as it can.
+
+One statement reads the case with its creditor, debtor and the agency, and whether the case has
+plan proposals or received payments; two more read its debt lines and ledger. Only a case with
+proposals or payments costs the queries that show them. Nothing is read while the page renders
+(see portal/fragments.py), so the body can be reused while its data stays the same.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, exists, select, true
+from sqlalchemy.orm import joinedload, selectinload
+
+from portal.domain.payments import PaymentStatus
+from portal.extensions import db
+from portal.models import Agency, Case, Payment, PlanProposal
+from portal.services import plans
+from portal.services.cases import Overview, overview
+
+RECEIVED = (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED)
+
+_PAGE = (
+    select(
+        Case,
+        Agency,
+        exists().where(PlanProposal.case_id == Case.id).label("has_proposals"),
+        exists()
+        .where(Payment.case_id == Case.id, Payment.status.in_(RECEIVED))
+        .label("has_payments"),
+    )
+    .outerjoin(Agency, true())  # one agency per installation
+    .options(joinedload(Case.creditor, innerjoin=True), joinedload(Case.debtor, innerjoin=True))
+    .where(Case.id == bindparam("case_id"))
+)
+_PAYMENTS = (
+    select(Payment)
+    .options(selectinload(Payment.receipt))
+    .where(Payment.case_id == bindparam("case_id"), Payment.status.in_(RECEIVED))
+    .order_by(Payment.id.desc())
+)
+
+
+@dataclass
+class CasePage:
+    """The overview, the plan section and the online payments of one case."""
+
+    overview: Overview
+    plans: plans.PlanSummary
+    payments: list[Payment]
+
+    @property
+    def case(self) -> Case:
+        return self.overview.case
+
+    @property
+    def rows(self) -> tuple:
+        """The plain rows shown (debt lines and their sums, movements), for the cache key."""
+        o = self.overview
+        lines = tuple(
+            (tuple(x.line) if x.line else None, x.principal, x.interest, x.charges) for x in o.lines
+        )
+        return lines + tuple(tuple(m) for m in o.movements)
+
+
+def load_case_page(case_id: int) -> CasePage | None:
+    """The case page's data, or None when the case does not exist."""
+    row = db.session.execute(_PAGE, {"case_id": case_id}).unique().one_or_none()
+    if row is None:
+        return None
+    case, agency, has_proposals, has_payments = row
+    summary = plans.summary(case_id) if has_proposals else plans.PlanSummary([], None)
+    payments = (
+        list(db.session.execute(_PAYMENTS, {"case_id": case_id}).scalars()) if has_payments else []
+    )
+    return CasePage(overview(case, agency=agency), summary, payments)

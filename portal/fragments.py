@@ -1,14 +1,16 @@
 """Rendered page fragments, reused while the data they show is the same.
 
-A fragment is rendered from data the request has just read. Its cache key is a digest of that
-data: every column of every object in the request's session, plus the plain rows the caller
-passes, the language, the day and the template. Any change to what the fragment shows changes
-the key, so a cached fragment is never stale, whoever wrote the change and however (ORM, Core,
-another process). What is saved is the template work, not the reads.
+A fragment (a page or part of one) is rendered from data the request has just read. Its cache
+key is a digest of that data: every column of every object in the request's session, plus the
+plain rows the caller passes, the language, the path, the day and the template. Any change to
+what the fragment shows changes the key, so a cached fragment is never stale, whoever wrote the
+change and however (ORM, Core, another process). What is saved is the template work, not the reads.
 
 Rendering a cached fragment must not read anything more: every statement sent while it renders
 marks the result as not reusable (and fails the tests, which run with FRAGMENTS_STRICT).
-Forms keep a per-request CSRF token: the cached HTML holds a placeholder replaced on the way out.
+Forms keep a per-request CSRF token: the cached HTML holds a placeholder replaced on the way out;
+a page carrying a flashed message is never kept. The view decides what may be cached: a
+fragment must depend on nothing else of the session or the request.
 Each process keeps its own bounded cache (least recently used out first).
 """
 
@@ -18,7 +20,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 
-from flask import current_app, render_template, request
+from flask import current_app, render_template, request, session
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import event, inspect
@@ -112,6 +114,7 @@ def fragment_key(template: str, rows: tuple) -> bytes | None:
         template,
         current_language(),
         request.script_root,
+        request.full_path,
         dt.date.today().isoformat(),
         snapshot,
         rows,
@@ -136,7 +139,9 @@ def render_fragment(template: str, *, rows: tuple = (), **context) -> Markup:
     that are not ORM objects go in `rows`. Returns HTML safe to place in a page.
     """
     cache: FragmentCache = current_app.extensions["fragments"]
-    key = fragment_key(template, rows) if cache.size else None
+    # Flashed messages are shown once: a page that carries one is rendered, never kept.
+    reusable = cache.size and not session.get("_flashes")
+    key = fragment_key(template, rows) if reusable else None
     html = cache.get(key) if key is not None else None
     if html is None:
         html, reads = _render(template, context)

@@ -145,15 +145,14 @@ def case():
         abort(404)
     g.preferred_language = page.case.debtor.language
     payments_enabled = bool(current_app.config.get("PAYMENTS_ENABLED"))
-    body = render_fragment(
-        "debtor/case_body.html",
+    return render_fragment(
+        "debtor/case.html",
         rows=(*page.rows, payments_enabled),
         o=page.overview,
         ps=page.plans,
         online=page.payments,
         payments_enabled=payments_enabled,
     )
-    return render_template("debtor/case.html", reference=page.case.display_reference, body=body)
 
 
 @bp.post("/logout")

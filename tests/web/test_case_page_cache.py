@@ -147,3 +147,18 @@ def test_a_fragment_that_reads_while_rendering_fails_when_strict_and_is_never_ke
         web_app.config["FRAGMENTS_STRICT"] = True
         web_app.jinja_env.loader = loader
         web_app.jinja_env.cache.clear()
+
+
+def test_a_flashed_message_shows_once_and_is_never_kept(web_app, factories, cache):
+    factories.agency()
+    case = factories.case(lines=(60_000,), debtor_=factories.debtor(language="en"))
+    client = web_app.test_client()
+    with time_machine.travel(dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC), tick=False):
+        proposal = review_proposal(client, case)
+        client.get("/case")  # the page, kept
+        client.post(
+            f"/case/plan/{proposal.id}/withdraw",
+            data={"csrf_token": csrf_token(client.get("/case").text)},
+        )
+        assert "Your proposal is withdrawn." in client.get("/case").text
+        assert "Your proposal is withdrawn." not in client.get("/case").text

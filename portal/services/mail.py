@@ -5,24 +5,19 @@ records and sends once. With no SMTP server configured (the demo), messages are 
 and staff read them on the case page. A failed delivery stays pending for the next run.
 """
 
-import contextlib
 import smtplib
-import ssl
-from dataclasses import dataclass, field
-from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from portal.extensions import db
 from portal.i18n import babel_locale
 from portal.models import ActorKind, Agency, Case, Channel, Message, MessageStatus
 from portal.models.base import utcnow
-from portal.services import audit
+from portal.services import audit, mail_delivery, mail_render
+from portal.services.mail_delivery import DeliveryReport, MailSettings
 
 
 def smtp_configured() -> bool:
@@ -40,11 +35,8 @@ def language_of(case: Case) -> str:
 def render(template: str, language: str, subject, **context) -> tuple[str, str, str]:
     """Render (subject, text, html) of `templates/email/<template>.txt|.html` in `language`."""
     with force_locale(babel_locale(language)):
-        return (
-            str(subject),
-            render_template(f"email/{template}.txt", **context),
-            render_template(f"email/{template}.html", **context),
-        )
+        text, html = mail_render.renderer(language).render(template, **context)
+        return str(subject), text, html
 
 
 def queue_email(
@@ -88,6 +80,17 @@ def build_email(
     For callers that record many messages in one transaction and guarantee the key is new
     (the unique constraint still refuses a duplicate at commit); others use queue_email.
     """
+    row = email_row(
+        key=key, case=case, template=template, subject=subject, headers=headers, **context
+    )
+    return None if row is None else Message(**row)
+
+
+def email_row(
+    *, key: str, case: Case, template: str, subject, headers: dict | None = None, **context
+) -> dict | None:
+    """Render an e-mail to the case's debtor as the values of a `messages` row (None: no
+    address), for callers that insert many rows at once (see build_email)."""
     if not case.debtor.email:
         return None
     language = language_of(case)
@@ -95,7 +98,7 @@ def build_email(
     subject_text, text, html = render(
         template, language, subject, case=case, agency=agency, **context
     )
-    return Message(
+    return dict(
         key=key,
         case_id=case.id,
         template=template,
@@ -110,54 +113,15 @@ def build_email(
     )
 
 
-def _email(message: Message) -> EmailMessage:
-    config = current_app.config
-    email = EmailMessage()
-    email["Subject"] = message.subject
-    email["From"] = formataddr((config["MAIL_SENDER_NAME"], config["MAIL_SENDER"]))
-    email["To"] = message.recipient
-    email["Message-ID"] = make_msgid(
-        idstring=str(message.id), domain=config["MAIL_SENDER"].split("@")[-1]
-    )
-    for name, value in (message.headers or {}).items():
-        email[name] = value
-    email.set_content(message.body_text)
-    if message.body_html:
-        email.add_alternative(message.body_html, subtype="html")
-    email["Content-Language"] = message.language  # after set_content, which drops Content-*
-    return email
-
-
-def _connect() -> smtplib.SMTP:
-    config = current_app.config
-    host, port, timeout = config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_TIMEOUT"]
-    if config["MAIL_USE_SSL"]:
-        smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
-    else:
-        smtp = smtplib.SMTP(host, port, timeout=timeout)
-        if config["MAIL_USE_TLS"]:
-            smtp.starttls(context=ssl.create_default_context())
-    if config.get("MAIL_USERNAME"):
-        smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-    return smtp
-
-
-@dataclass
-class DeliveryReport:
-    """What a delivery run did."""
-
-    sent: list[int] = field(default_factory=list)
-    failed: dict[int, str] = field(default_factory=dict)
-
-
 def deliver(messages: list[Message]) -> DeliveryReport:
     """Send pending e-mails over one SMTP connection; failures stay pending. Commits."""
     report = DeliveryReport()
     pending = [m for m in messages if m.status == MessageStatus.PENDING]
     if not pending or not smtp_configured():
         return report
+    settings = MailSettings.from_config(current_app.config)
     try:
-        smtp = _connect()
+        smtp = mail_delivery.connect(settings)
     except (OSError, smtplib.SMTPException) as exc:
         for message in pending:
             _failed(message, exc, report)
@@ -166,7 +130,7 @@ def deliver(messages: list[Message]) -> DeliveryReport:
     with smtp:
         for message in pending:
             try:
-                smtp.send_message(_email(message))
+                mail_delivery.send(smtp, settings, message)
             except (OSError, smtplib.SMTPException) as exc:
                 _failed(message, exc, report)
             else:
@@ -180,7 +144,7 @@ def deliver(messages: list[Message]) -> DeliveryReport:
 
 def _failed(message: Message, exc: Exception, report: DeliveryReport) -> None:
     message.attempts += 1
-    message.last_error = f"{type(exc).__name__}: {exc}"[:500]
+    message.last_error = mail_delivery.error_text(exc)
     report.failed[message.id] = message.last_error
 
 
@@ -200,60 +164,38 @@ def deliver_pending(limit: int = 500) -> DeliveryReport:
 
 
 def deliver_locked(message_ids: list[int]) -> DeliveryReport:
-    """Send these e-mails one by one, each under a row lock, committed at once. Commits.
+    """Claim these e-mails as one batch and send them (see mail_delivery). Commits.
 
-    On PostgreSQL the lock is FOR UPDATE SKIP LOCKED: two processes never send the same message,
-    and a message already sent (or being sent) elsewhere is skipped. When the server cannot be
-    reached the rest stay pending for the next run.
+    Two processes never send the same message; what is not sent stays pending for the next run.
     """
-    report = DeliveryReport()
     if not message_ids or not smtp_configured():
-        return report
-    smtp = None
-    # A session of its own: its commit per message leaves the caller's objects alone.
-    session = Session(db.engine)
+        return DeliveryReport()
+    sender = mail_delivery.Sender(db.engine, MailSettings.from_config(current_app.config))
     try:
-        for message_id in message_ids:
-            message = session.execute(
-                select(Message)
-                .where(Message.id == message_id, Message.status == MessageStatus.PENDING)
-                .with_for_update(skip_locked=True)
-            ).scalar_one_or_none()
-            if message is None:
-                session.rollback()
-                continue
-            try:
-                smtp = smtp or _connect()
-                smtp.send_message(_email(message))
-            except (OSError, smtplib.SMTPException) as exc:
-                _failed(message, exc, report)
-                session.commit()
-                if smtp is None:
-                    break  # the server is down: leave the others for the next run
-                continue
-            message.status = MessageStatus.SENT
-            message.sent_at = utcnow()
-            message.attempts += 1
-            report.sent.append(message.id)
-            session.commit()
-            session.expunge(message)
+        return sender.deliver(message_ids)
     finally:
-        session.close()
-        if smtp is not None:
-            with contextlib.suppress(OSError, smtplib.SMTPException):
-                smtp.quit()
-    return report
+        sender.close()
+
+
+def pending_email_ids(after: int = 0, limit: int = 500) -> list[int]:
+    """Ids of pending e-mails after `after`, oldest first."""
+    return list(
+        db.session.execute(
+            select(Message.id)
+            .where(
+                Message.id > after,
+                Message.status == MessageStatus.PENDING,
+                Message.channel == Channel.EMAIL,
+            )
+            .order_by(Message.id)
+            .limit(limit)
+        ).scalars()
+    )
 
 
 def deliver_pending_locked(limit: int = 500) -> DeliveryReport:
-    """Send, under row locks, what earlier runs could not (oldest first)."""
-    ids = db.session.execute(
-        select(Message.id)
-        .where(Message.status == MessageStatus.PENDING, Message.channel == Channel.EMAIL)
-        .order_by(Message.id)
-        .limit(limit)
-    ).scalars()
-    return deliver_locked(list(ids))
+    """Send, claimed batch by batch, what earlier runs could not (oldest first)."""
+    return deliver_locked(pending_email_ids(limit=limit))
 
 
 def send_email(**kwargs) -> Message | None:

@@ -2,7 +2,8 @@
 
 Safe to run twice or on several machines at once: due cases are taken with FOR UPDATE SKIP LOCKED
 on PostgreSQL, each step is claimed once by a unique (case, step) contact row, each message has a
-unique key, and every e-mail is sent under its own row lock (see mail.deliver_locked).
+unique key, and each batch of e-mails is claimed by one run before it is sent (see
+mail_delivery). A batch's e-mails go out in a thread while the next batch is prepared.
 """
 
 import datetime as dt
@@ -13,30 +14,35 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext
-from sqlalchemy import func, or_, select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from portal.domain import reminders as rules
 from portal.domain.ledger import DebtorKind
-from portal.domain.states import CaseStatus
 from portal.extensions import db
 from portal.legal import L111_8_AL2_AL3
 from portal.models import (
     ActorKind,
     Agency,
+    AuditEvent,
     Case,
     CaseReminder,
-    DebtLine,
-    DebtorPreference,
+    Message,
     ReminderContact,
     TimeBarReview,
 )
 from portal.security import case_link
-from portal.services import audit, letters, mail, plans
-from portal.services.amounts import CaseAmounts, amounts_for
+from portal.services import audit, letters, mail, mail_delivery
 from portal.services.instalment_reminders import send_instalment_reminders
 from portal.services.reminder_controls import sequence_of, unsubscribe_url
+from portal.services.reminders_due import (  # noqa: F401 (the job's public names)
+    Batch,
+    count_due,
+    due_cases_query,
+    load_batch,
+    not_due_counts,
+    take_due_cases,
+)
 
 SUBJECTS = {
     "first_notice": lambda ref: lazy_gettext("Amount due — case %(reference)s", reference=ref),
@@ -64,82 +70,6 @@ class RunReport:
         return self.emails + self.letters
 
 
-def due_cases_query(at: dt.datetime, after_id: int = 0, limit: int | None = None, lock=False):
-    """Open cases whose next step is due at `at`, not paused, not waiting for a review, no plan."""
-    stmt = (
-        select(Case, CaseReminder)
-        .outerjoin(CaseReminder, CaseReminder.case_id == Case.id)
-        .where(
-            Case.id > after_id,
-            Case.status == CaseStatus.OPEN,
-            or_(CaseReminder.case_id.is_(None), CaseReminder.next_due_at <= at),
-            or_(CaseReminder.paused_until.is_(None), CaseReminder.paused_until <= at.date()),
-            or_(
-                CaseReminder.time_bar.is_(None),
-                CaseReminder.time_bar != TimeBarReview.REQUIRED,
-            ),
-            Case.id.not_in(plans.reminders_paused_case_ids()),
-        )
-        .options(joinedload(Case.debtor), joinedload(Case.creditor))
-        .order_by(Case.id)
-        .limit(limit)
-    )
-    if lock and db.session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(of=Case, skip_locked=True)
-    return stmt
-
-
-def count_due(at: dt.datetime) -> int:
-    """How many cases a run at `at` will look at."""
-    inner = due_cases_query(at).with_only_columns(Case.id).order_by(None)
-    return db.session.execute(select(func.count()).select_from(inner.subquery())).scalar_one()
-
-
-@dataclass
-class Batch:
-    """What a batch of cases needs, loaded in a fixed number of queries."""
-
-    amounts: dict[int, CaseAmounts]
-    oldest_due: dict[int, dt.date]
-    opted_out: set[int]
-    recent: Counter  # contacts per debtor in the last 7 days
-
-
-def load_batch(cases: list[Case], at: dt.datetime) -> Batch:
-    """Amounts, oldest due dates, opt-outs and recent contacts of the batch."""
-    case_ids = [c.id for c in cases]
-    debtor_ids = list({c.debtor_id for c in cases})
-    oldest = dict(
-        db.session.execute(
-            select(DebtLine.case_id, func.min(DebtLine.due_on))
-            .where(DebtLine.case_id.in_(case_ids))
-            .group_by(DebtLine.case_id)
-        ).all()
-    )
-    opted = set(
-        db.session.execute(
-            select(DebtorPreference.debtor_id).where(
-                DebtorPreference.debtor_id.in_(debtor_ids),
-                DebtorPreference.email_opt_out_at.is_not(None),
-            )
-        ).scalars()
-    )
-    recent = Counter(
-        dict(
-            db.session.execute(
-                select(ReminderContact.debtor_id, func.count())
-                .where(
-                    ReminderContact.debtor_id.in_(debtor_ids),
-                    ReminderContact.created_at > at - rules.CAP_WINDOW,
-                    ReminderContact.created_at <= at,
-                )
-                .group_by(ReminderContact.debtor_id)
-            ).all()
-        )
-    )
-    return Batch(amounts_for(case_ids), oldest, opted, recent)
-
-
 @dataclass
 class Runner:
     """One run of the job."""
@@ -153,41 +83,69 @@ class Runner:
     agency: Agency | None = None
     zone: str = "Europe/Paris"
     instalments: bool = True  # the reminder a few days before each instalment of a plan
-    batch_emails: list = field(default_factory=list)  # rendered, written at the batch's commit
+    batch_emails: list = field(default_factory=list)  # rendered rows, written at the commit
+    batch_letters: list = field(default_factory=list)  # recorded at the commit, after e-mails
     batch_steps: Counter = field(default_factory=Counter)  # channels used in the batch
+    sender: mail_delivery.BackgroundSender | None = None
 
     def run(self, limit: int | None = None, progress: Callable[[int], None] = lambda n: None):
         """Take every due case in batches (at most `limit` cases); deliver what was recorded."""
         self.zone = current_app.config["BABEL_DEFAULT_TIMEZONE"]
         self.agency = db.session.execute(select(Agency)).scalar_one_or_none()
-        if not self.dry_run:
-            self._deliver(mail.deliver_pending_locked(limit=10_000))
+        if not self.dry_run and mail.smtp_configured():
+            settings = mail_delivery.MailSettings.from_config(current_app.config)
+            self.sender = mail_delivery.BackgroundSender(mail_delivery.Sender(db.engine, settings))
+        try:
+            self._send_left_over()
+            self._take_due(limit, progress)
+        finally:
+            if self.sender is not None:
+                self._deliver(self.sender.close())
+                self.sender = None
+        if self.instalments:
+            send_instalment_reminders(self)
+        return self.report
+
+    def _send_left_over(self) -> None:
+        """Send what earlier runs recorded but could not send (oldest first)."""
+        if self.sender is None:
+            return
+        after = 0
+        for _ in range(50):  # 10,000 at most: the rest waits for the next run
+            ids = mail.pending_email_ids(after, self.batch_size)
+            if not ids:
+                break
+            self.sender.submit(ids)
+            after = ids[-1]
+        self.sender.wait()
+
+    def _take_due(self, limit: int | None, progress: Callable[[int], None]) -> None:
         after, seen = 0, 0
         while limit is None or seen < limit:
             size = self.batch_size if limit is None else min(self.batch_size, limit - seen)
-            query = due_cases_query(self.at, after, size, lock=not self.dry_run)
-            rows = db.session.execute(query).unique().all()
-            if not rows:
+            rows, last = take_due_cases(self.at, after, size, lock=not self.dry_run)
+            if last == after:
                 break
-            batch = load_batch([case for case, _ in rows], self.at)
-            self.batch_emails, self.batch_steps = [], Counter()
-            for case, state in rows:
-                self.take(case, state, batch)
-            after, seen = rows[-1][0].id, seen + len(rows)
+            self.batch_emails, self.batch_letters, self.batch_steps = [], [], Counter()
+            if rows:
+                batch = load_batch([case for case, _ in rows], self.at)
+                with db.session.no_autoflush:  # everything is written by _commit_batch
+                    for case, state in rows:
+                        self.take(case, state, batch)
+            after, seen = last, seen + len(rows)
             if self.dry_run:
                 db.session.rollback()
             else:
                 self._commit_batch()
             progress(len(rows))
-        if self.instalments:
-            send_instalment_reminders(self)
-        return self.report
 
     def _commit_batch(self) -> None:
-        """Write the batch in one transaction, then send its e-mails one by one."""
+        """Write the batch in one transaction, then hand its e-mails to the sender."""
         try:
-            db.session.flush()  # one multi-row INSERT per table
-            email_ids = [message.id for message in self.batch_emails]
+            db.session.flush()  # contacts and case states: one multi-row INSERT per table
+            email_ids = self._insert_emails()
+            for letter in self.batch_letters:
+                letters.record_letter(**letter)
             db.session.commit()
         except IntegrityError:
             # Another run took some of these steps (SQLite; PostgreSQL skips locked cases):
@@ -197,7 +155,30 @@ class Runner:
             return
         self.report.emails += self.batch_steps["email"]
         self.report.letters += self.batch_steps["letter"]
-        self._deliver(mail.deliver_locked(email_ids))
+        if self.sender is not None:
+            self.sender.submit(email_ids)
+
+    def _insert_emails(self) -> list[int]:
+        """The batch's e-mails and their audit rows, in two multi-row INSERTs."""
+        rows = self.batch_emails
+        if not rows:
+            return []
+        ids = db.session.scalars(
+            insert(Message).returning(Message.id, sort_by_parameter_order=True), rows
+        ).all()
+        events = [
+            dict(
+                action="message.recorded",
+                actor_kind=ActorKind.SYSTEM,
+                case_id=row["case_id"],
+                staff_user_id=None,
+                ip=None,
+                details={"template": row["template"], "key": row["key"]},
+            )
+            for row in rows
+        ]
+        db.session.execute(insert(AuditEvent), events)
+        return list(ids)
 
     def _deliver(self, delivery: mail.DeliveryReport) -> None:
         self.report.delivered += len(delivery.sent)
@@ -290,12 +271,14 @@ class Runner:
                 first_notice_reference=state.first_notice_reference,
                 first_notice_at=state.first_notice_at,
             )
-            letters.record_letter(
-                key=f"reminder:{case.id}:{position}:letter",
-                case=case,
-                agency=self.agency,
-                facts=facts,
-                language=mail.language_of(case),
+            self.batch_letters.append(
+                dict(
+                    key=f"reminder:{case.id}:{position}:letter",
+                    case=case,
+                    agency=self.agency,
+                    facts=facts,
+                    language=mail.language_of(case),
+                )
             )
             self.batch_steps["letter"] += 1
         state.position = position + 1
@@ -306,9 +289,8 @@ class Runner:
     def email(self, case, step, amounts, context, position):
         """Render the step's e-mail (written with the batch, sent after it commits)."""
         unsubscribe = unsubscribe_url(case.debtor_id)
-        key = f"reminder:{case.id}:{position}:email"
-        message = mail.build_email(
-            key=key,
+        return mail.email_row(
+            key=f"reminder:{case.id}:{position}:email",
             case=case,
             template=f"reminder_{step.template}",
             subject=SUBJECTS[str(step.template)](case.display_reference),
@@ -324,16 +306,6 @@ class Runner:
             l111_8=L111_8_AL2_AL3,
             **context,
         )
-        if message is not None:
-            db.session.add(message)
-            audit.record(
-                "message.recorded",
-                actor=ActorKind.SYSTEM,
-                case_id=case.id,
-                template=message.template,
-                key=key,
-            )
-        return message
 
 
 def run(
@@ -348,22 +320,3 @@ def run(
     """Run the reminder job as of `at` (aware)."""
     runner = Runner(at=at, dry_run=dry_run, weekly_cap=weekly_cap, instalments=instalments)
     return runner.run(limit=limit, progress=progress)
-
-
-def not_due_counts(at: dt.datetime) -> dict[str, int]:
-    """Open cases held back: paused by a collector, waiting for a review, disputed, in a plan."""
-    paused = db.session.execute(
-        select(func.count()).where(
-            CaseReminder.paused_until > at.date(),
-        )
-    ).scalar_one()
-    review = db.session.execute(
-        select(func.count()).where(CaseReminder.time_bar == TimeBarReview.REQUIRED)
-    ).scalar_one()
-    disputed = db.session.execute(
-        select(func.count()).select_from(Case).where(Case.status == CaseStatus.DISPUTED)
-    ).scalar_one()
-    in_plan = db.session.execute(
-        select(func.count()).select_from(plans.reminders_paused_case_ids().subquery())
-    ).scalar_one()
-    return {"paused": paused, "time_bar_review": review, "disputed": disputed, "plan": in_plan}

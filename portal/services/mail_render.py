@@ -1,0 +1,97 @@
+"""Rendering many e-mails at once: one Jinja environment per language, translations bound.
+
+Rendering through `render_template` under `force_locale` looks the locale and the catalogue up
+again for every `_()` and every `|money` of every message, which made most of a reminder's
+cost. Here each language gets an environment of its own, made like the app's (same loader, options,
+filters and globals, the app's pages untouched) with gettext bound to that language's catalogue and
+the formatters bound to its locale; the caller still renders a language's messages inside one
+`force_locale`, so lazy strings (subjects, labels) come out in the same language.
+"""
+
+import datetime as dt
+
+from babel import Locale
+from flask import Flask, current_app
+from flask_babel import get_translations
+from jinja2 import pass_eval_context
+from markupsafe import Markup
+
+from portal.i18n import _format_date, _format_money, babel_locale, iban
+
+_KEY = "amiable.mail_renderers"
+
+
+class Renderer:
+    """Renders `templates/email/<name>.txt|.html` in one language."""
+
+    def __init__(self, app: Flask, language: str):
+        locale = Locale.parse(babel_locale(language))
+        translations = get_translations()  # the caller's force_locale(language)
+        # A new environment with the app's loader and options, not an overlay: an overlay
+        # shares the app's globals and would install these translations for every page.
+        env = app.create_jinja_environment()
+        env.add_extension("jinja2.ext.i18n")
+        env.globals.update(app.jinja_env.globals)
+        env.filters.update(app.jinja_env.filters)
+        env.install_gettext_translations(translations, newstyle=True)
+        # `_()` as one call instead of the extension's three (alias, newstyle wrapper, lookup),
+        # with the same result, and the strings without variables formatted once.
+        env.globals["_"] = env.globals["gettext"] = _gettext(translations.ugettext)
+        env.filters["money"] = lambda amount, currency="EUR": (
+            "" if amount is None else _format_money(amount, currency, locale)
+        )
+        env.filters["date"] = lambda value, fmt="medium": _date(value, fmt, locale)
+        env.filters["iban"] = iban
+        env.globals["current_language"] = lambda: language
+        env.globals["get_locale"] = lambda: locale
+        self.app = app
+        self.language = language
+        self.env = env
+
+    def render(self, template: str, **context) -> tuple[str, str]:
+        """(text, html) of the e-mail `template` with `context`."""
+        self.env.loader = self.app.jinja_env.loader  # tests add a folder to the app's loader
+        text = self.env.get_template(f"email/{template}.txt").render(context)
+        html = self.env.get_template(f"email/{template}.html").render(context)
+        return text, html
+
+
+def _gettext(lookup):
+    translated: dict[str, str] = {}
+    constant: dict[tuple[str, bool], str] = {}  # `_("…")` without variables, as rendered
+
+    @pass_eval_context
+    def gettext(eval_ctx, string: str, **variables) -> str:
+        if not variables:
+            key = (string, eval_ctx.autoescape)
+            if key not in constant:
+                constant[key] = _format(lookup(string), eval_ctx.autoescape, {})
+            return constant[key]
+        if string not in translated:
+            translated[string] = lookup(string)
+        return _format(translated[string], eval_ctx.autoescape, variables)
+
+    return gettext
+
+
+def _format(translated: str, autoescape: bool, variables: dict) -> str:
+    # As Jinja's newstyle gettext: always %-formatted, variables escaped when autoescaping.
+    if autoescape:
+        return Markup(translated) % variables
+    return translated % variables
+
+
+def _date(value, fmt: str, locale: Locale) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return _format_date(value, fmt, locale)
+
+
+def renderer(language: str) -> Renderer:
+    """The app's renderer for `language` (made once; call under force_locale(language))."""
+    cache = current_app.extensions.setdefault(_KEY, {})
+    if language not in cache:
+        cache[language] = Renderer(current_app._get_current_object(), language)
+    return cache[language]

@@ -1,0 +1,51 @@
+"""The e-mail renderer (one environment per language, translations bound) writes exactly what
+Flask's render_template writes under force_locale."""
+
+import datetime as dt
+
+import pytest
+from flask import render_template
+from flask_babel import force_locale
+
+from portal.i18n import babel_locale
+from portal.legal import L111_8_AL2_AL3
+from portal.services import mail_render
+from portal.services.amounts import amounts_for
+
+TEMPLATES = [
+    "reminder_first_notice",
+    "reminder_reminder",
+    "reminder_formal_notice",
+    "reminder_instalment",
+]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("template", TEMPLATES)
+@pytest.mark.parametrize("tone", ["firm", "courteous"])
+def test_same_text_and_html_as_render_template(factories, template, language, tone):
+    agency = factories.agency()
+    case = factories.case(debtor_=factories.debtor(language=language, first_name="Zoé <b>"))
+    context = dict(
+        case=case,
+        agency=agency,
+        amounts=amounts_for([case.id])[case.id],
+        link="http://portal.test/l/abc",
+        base_url="portal.test",
+        unsubscribe_url="http://portal.test/u/abc",
+        l111_8=L111_8_AL2_AL3,
+        reference=f"{case.display_reference}-2",
+        first_notice_reference=f"{case.display_reference}-1",
+        first_notice_date=dt.datetime(2026, 11, 3, 9, tzinfo=dt.UTC),
+        tone=tone,
+        days_to_pay=8,
+        instalment_amount=12_345,
+        instalment_due_on=dt.date(2026, 12, 4),
+    )
+    with force_locale(babel_locale(language)):
+        expected = (
+            render_template(f"email/{template}.txt", **context),
+            render_template(f"email/{template}.html", **context),
+        )
+        assert mail_render.renderer(language).render(template, **context) == expected
+    assert "Zoé &lt;b&gt;" in expected[1]  # the html part escapes what the debtor typed

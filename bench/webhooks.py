@@ -204,7 +204,26 @@ def post_all(base: str, events: list[dict], clients: int) -> tuple[float, dict[i
         t.start()
     for t in threads:
         t.join()
-    return time.monotonic() - started, statuses
+    return started, statuses
+
+
+def wait_applied(url: str, timeout: float = 300) -> float:
+    """Wait until no recorded event waits to be applied; the time.monotonic() it was seen.
+
+    The portal acknowledges an event once it is recorded; applying may come just after, so
+    the clock stops only when every event is applied (and the ledger can be checked).
+    """
+    import psycopg
+
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
+        while True:
+            waiting = conn.execute(
+                "SELECT count(*) FROM webhook_events WHERE outcome IS NULL"
+            ).fetchone()[0]
+            if waiting == 0 or time.monotonic() > deadline:
+                return time.monotonic()
+            time.sleep(0.02)
 
 
 def check_ledger(url: str, payments: int, unique: int) -> dict:
@@ -242,14 +261,17 @@ def run(url: str, payments: int, workers: Workers, clients: int, workdir: Path, 
     events, unique = events_for(rows)
     log(f"{len(events)} events ({unique} unique, {len(events) - unique} duplicates), shuffled")
     with harness.gunicorn("app:app", env, workers, workdir / "gunicorn.log", "/healthz") as base:
-        seconds, statuses = post_all(base, events, clients)
+        started, statuses = post_all(base, events, clients)
+        posted = time.monotonic()
+        applied = wait_applied(url)
         # The same server's GET /healthz (one database round trip), for scale on this machine.
         healthz = harness.wrk(base + "/healthz", harness.Load(clients, 2, 5, 1)).requests_per_s
     figures = {
         "events": len(events),
         "unique": unique,
-        "seconds": seconds,
-        "per_second": len(events) / seconds,
+        "seconds": applied - started,  # first post to the last event applied
+        "posting_seconds": posted - started,
+        "per_second": len(events) / (applied - started),
         "statuses": statuses,
         "workers": workers.describe(),
         "clients": clients,
@@ -273,6 +295,10 @@ def report_lines(f: dict) -> list[str]:
         "|---:|---:|---:|---:|---:|---|---|",
         f"| {f['events']} | {f['unique']} | {f['events'] - f['unique']} | {f['seconds']:.1f} |"
         f" **{f['per_second']:.0f}** | {f['statuses']} | {'yes' if f['exact'] else 'NO'} |",
+        "",
+        f"Seconds run from the first post until every recorded event is applied (posting"
+        f" alone took {f['posting_seconds']:.1f} s; the portal acknowledges an event once it is"
+        f" recorded, and applies it in the same request or just after).",
         "",
         f"For scale, the same server answers GET /healthz (one database round trip) at"
         f" {f['healthz']:.0f} requests/s on this machine.",

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     CheckConstraint,
@@ -12,6 +13,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -67,7 +69,11 @@ class Payment(Base):
 
 
 class WebhookEvent(Base):
-    """A provider event, recorded once by its id (a second delivery changes nothing)."""
+    """A provider event, recorded once by its id (a second delivery changes nothing).
+
+    Recorded (and committed) before it is applied: `outcome` is NULL until then, and `object`
+    keeps the event's object so that any later run can apply it.
+    """
 
     __tablename__ = "webhook_events"
 
@@ -75,10 +81,22 @@ class WebhookEvent(Base):
     provider_event_id: Mapped[str] = mapped_column(String(255), unique=True)
     type: Mapped[str] = mapped_column(String(100))
     created: Mapped[int] = mapped_column(BigInteger)  # provider's epoch seconds
-    outcome: Mapped[str] = mapped_column(String(32))
+    object: Mapped[dict | None] = mapped_column(JSON)  # None for events applied before 2026-11
+    outcome: Mapped[str | None] = mapped_column(String(32))  # None: recorded, not applied yet
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"), index=True)
     source: Mapped[str] = mapped_column(String(16), default="webhook")  # or "reconcile"
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        # The events waiting to be applied: a few rows, whatever the size of the table.
+        Index(
+            "ix_webhook_events_pending",
+            "id",
+            postgresql_where=text("outcome IS NULL"),
+            sqlite_where=text("outcome IS NULL"),
+        ),
+    )
 
 
 class Receipt(Base):

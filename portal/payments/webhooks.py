@@ -1,6 +1,6 @@
 """The provider's webhooks at one URL: raw body, `Stripe-Signature` checked, each event once."""
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, current_app, jsonify, request
 
 from portal.extensions import csrf
 from portal.payments import labels, settings
@@ -29,7 +29,7 @@ def case_payments(case_id: int, attempts: bool = True) -> list:
 @csrf.exempt
 @public
 def stripe_webhook():
-    """Verify the event's signature (300 s tolerance), record it once and apply it."""
+    """Verify the event's signature (300 s tolerance), record it once and apply it (commits)."""
     from portal.services.payment_events import handle_event
     from portal.services.payments import gateway
 
@@ -40,4 +40,22 @@ def stripe_webhook():
         event = gateway().parse_event(payload, request.headers.get("Stripe-Signature"))
     except SignatureInvalid:
         return {"error": "invalid signature"}, 400
-    return {"received": True, "outcome": handle_event(event)}, 200
+    outcome = handle_event(event)
+    response = jsonify(received=True, outcome=outcome)
+    if outcome not in ("duplicate", "queued"):  # this request had the turn: drain after answering
+        response.call_on_close(_drain_later(current_app._get_current_object()))
+    return response
+
+
+def _drain_later(app):
+    """Apply what was recorded meanwhile, once the response is sent (the provider waits less)."""
+    from portal.services.payment_events import drain
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                drain()
+            except Exception:  # noqa: BLE001 (the events wait for the next run, nothing is lost)
+                app.logger.exception("applying provider events after a webhook failed")
+
+    return run

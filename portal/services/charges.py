@@ -159,7 +159,7 @@ def _next_attempt(instalment: Instalment, on: dt.date) -> tuple[int, Payment | N
 
 def charge_due(on: dt.date) -> ChargeReport:
     """Charge every due instalment off-session once; safe on several machines at once."""
-    from portal.services.payment_events import succeed
+    from portal.services.payment_handlers import succeed
 
     report = ChargeReport()
     for instalment, method in _due(on):

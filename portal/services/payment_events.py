@@ -1,290 +1,244 @@
-"""Provider events: each recorded once, applied forward only, safe in any order and twice.
+"""Provider events: each recorded once and committed before it is acknowledged, then applied.
 
-A succeeded payment becomes exactly one ledger entry, allocated to the plan's instalments by the
-plans service, and a numbered receipt. Refunds and chargebacks become ledger entries too.
+Recording is one INSERT … ON CONFLICT DO NOTHING on the provider's event id, committed at once:
+an acknowledged event is never lost, and a second delivery finds the row (`duplicate`).
+Applying is done by one run at a time (the turn, a PostgreSQL advisory lock): it takes the
+recorded events not applied yet, the caller's own first, and applies them in one transaction
+(payment_batch.py, payment_handlers.py). The webhook request that gets the turn applies a batch
+before answering and drains the rest after; the others only record. A run gives the turn up
+and looks again, so nothing recorded meanwhile waits; `flask portal reconcile` applies whatever
+a crash or a failure left. States only move forward, so the order of events does not matter.
 """
 
 import datetime as dt
+import functools
 import time
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from flask import current_app
+from sqlalchemy import case, func, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
-from portal.domain.ledger import EntryKind
-from portal.domain.payments import PaymentStatus, is_stale, move_payment
-from portal.domain.states import CaseStatus, move_case
 from portal.extensions import db
-from portal.models import ActorKind, Case, Message, Payment, PaymentReversal, WebhookEvent
+from portal.models import Message, WebhookEvent
 from portal.models.base import utcnow
 from portal.payments.gateway import Event
-from portal.services import audit, mail, receipts
-from portal.services import ledger as ledger_service
-from portal.services import plans as plan_service
-from portal.services.payments import balance, gateway, today
+from portal.services import mail, payment_handlers, payment_reversals
+from portal.services.payment_batch import Batch
+from portal.services.payments import gateway
+
+HANDLERS = {**payment_handlers.HANDLERS, **payment_reversals.HANDLERS}
+BATCH_SIZE = 100  # events applied in one transaction at most
+MAX_ATTEMPTS = 3  # failed this many times: left to `flask portal reconcile`
+_TURN_KEY = 0x5EB400C  # the advisory lock of "applying provider events"
+
+
+class Applied(NamedTuple):
+    """What applying one recorded event did."""
+
+    event_id: str
+    type: str
+    outcome: str
+
+
+def record(event: Event, source: str = "webhook") -> int | None:
+    """Record the event once and commit; its row id, or None when it was recorded before."""
+    row_id, _ = _insert(event, source, take_turn=False)
+    db.session.commit()
+    return row_id
+
+
+def _insert(event: Event, source: str, take_turn: bool) -> tuple[int | None, bool]:
+    row = db.session.execute(
+        _insert_once(db.session.get_bind().dialect.name, take_turn),
+        {"provider_event_id": event.id, "type": event.type[:100], "created": event.created,
+         "object": event.object, "source": source, "attempts": 0, "received_at": utcnow()},
+    ).first()  # fmt: skip
+    return (None, False) if row is None else (row[0], bool(row[1]))
+
+
+@functools.cache
+def _insert_once(dialect_name: str, take_turn: bool):
+    # Built once, on the table (no ORM bulk-insert machinery). With `take_turn` the same round
+    # trip asks for the turn (see _take_turn), for the new row only: a duplicate takes nothing.
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    table = WebhookEvent.__table__
+    turn = literal(take_turn)
+    if take_turn and dialect_name == "postgresql":
+        turn = func.pg_try_advisory_xact_lock(_TURN_KEY)
+    return (
+        dialect.insert(table)
+        .on_conflict_do_nothing(index_elements=["provider_event_id"])
+        .returning(table.c.id, turn)
+    )
 
 
 def handle_event(event: Event, source: str = "webhook") -> str:
-    """Record the event once and apply it (commits); returns what happened (`duplicate`, …)."""
-    seen = select(WebhookEvent.id).where(WebhookEvent.provider_event_id == event.id)
-    if db.session.execute(seen).first() is not None:
-        return "duplicate"
-    record = WebhookEvent(
-        provider_event_id=event.id, type=event.type[:100], created=event.created, source=source
-    )
-    outbox: list[Message] = []
-    handler = HANDLERS.get(event.type)
-    # One flush at the end (fewer round trips); the payment row is locked by the handler, so
-    # two deliveries of one event apply one after the other and the second finds it stale.
-    with db.session.no_autoflush:
-        outcome = handler(event, record, outbox) if handler else "ignored"
-    record.outcome = outcome
-    db.session.add(record)
-    try:
-        db.session.commit()
-    except IntegrityError:
+    """Record the event once, then apply it and what else waits; what happened to it.
+
+    `duplicate` when it was recorded before, `queued` when another run has the turn to apply
+    (it applies this event too). A caller that got an outcome had the turn: it should `drain()`
+    next, at once or after answering, so that nothing recorded meanwhile is left waiting.
+    The event is committed before this returns, in the transaction that applies it if it has
+    the turn (one commit), or alone if applying fails.
+    """
+    row_id, turn = _insert(event, source, take_turn=True)
+    if row_id is None:
         db.session.rollback()
-        if db.session.execute(seen).first() is None:
-            raise
-        return "duplicate"  # the same event, delivered twice at once
+        return "duplicate"
+    if not turn:
+        db.session.commit()
+        return "queued"
+    applied = _apply_batch(row_id, BATCH_SIZE, MAX_ATTEMPTS, rerecord=lambda: record(event, source))
+    found = [a for a in applied.values() if a.event_id == event.id]
+    return found[0].outcome if found else "queued"
+
+
+def drain(max_attempts: int | None = MAX_ATTEMPTS) -> list[Applied]:
+    """Apply what waits, batch after batch, until nothing does or another run has the turn."""
+    done: list[Applied] = []
+    while True:
+        applied = apply_pending(max_attempts=max_attempts)
+        if applied is None:
+            return done  # the run that has the turn looks again once it gives the turn up
+        done.extend(applied.values())
+        # After giving the turn up (commit), look again: an event recorded while this run had
+        # the turn was acknowledged by a request that could not take it.
+        if not applied and not _waiting(max_attempts):
+            return done
+
+
+def _waiting(max_attempts: int | None) -> bool:
+    found = db.session.execute(select(WebhookEvent.id).where(*_wanted(max_attempts)).limit(1))
+    waiting = found.first() is not None
+    db.session.rollback()
+    return waiting
+
+
+def _wanted(max_attempts: int | None, first: int | None = None) -> list:
+    wanted = [WebhookEvent.outcome.is_(None)]
+    if max_attempts is not None:
+        retry = WebhookEvent.attempts < max_attempts
+        wanted.append(retry if first is None else (WebhookEvent.id == first) | retry)
+    return wanted
+
+
+def _take_turn() -> bool:
+    """One run applies events at a time (PostgreSQL advisory lock, until the transaction ends).
+
+    The others only record theirs: one batch of many events costs far less than many batches
+    of one. SQLite writes one transaction at a time anyway.
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(db.session.execute(select(func.pg_try_advisory_xact_lock(_TURN_KEY))).scalar())
+
+
+def apply_pending(
+    limit: int = BATCH_SIZE, max_attempts: int | None = MAX_ATTEMPTS
+) -> dict[int, Applied] | None:
+    """Apply up to `limit` recorded events in one transaction; None when another run has the
+    turn. Events that failed `max_attempts` times are left (None: tried again too)."""
+    if not _take_turn():
+        db.session.rollback()
+        return None
+    return _apply_batch(None, limit, max_attempts)
+
+
+def _apply_batch(first, limit, max_attempts, rerecord=None) -> dict[int, Applied]:
+    """Claim and apply a batch (`first`, maybe not committed yet, before the others); commit.
+
+    If the batch fails, it is rolled back (with `first`, recorded again by `rerecord`) and each
+    event is applied on its own; one that still fails counts an attempt and waits.
+    """
+    order = [WebhookEvent.id]
+    if first is not None:
+        order.insert(0, case((WebhookEvent.id == first, 0), else_=1))
+    records = list(
+        db.session.execute(
+            select(WebhookEvent)
+            .where(*_wanted(max_attempts, first))
+            .order_by(*order)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).scalars()
+    )
+    if not records:
+        db.session.commit()
+        return {}
+    row_ids = [r.id for r in records]
+    try:
+        applied, outbox = _apply(records)
+        db.session.commit()
+    except Exception:  # noqa: BLE001 (each event is tried again on its own below)
+        db.session.rollback()
+        current_app.logger.warning("a batch of provider events failed; applying one by one")
+        if rerecord is not None:
+            row_ids = [r for r in row_ids if r != first] + [rerecord()]
+        applied, outbox = {}, []
+        for row_id in row_ids:
+            if row_id is not None:
+                applied.update(apply_one(row_id))
+    _deliver(outbox)
+    return applied
+
+
+def apply_one(row_id: int) -> dict[int, Applied]:
+    """Apply one recorded event in its own transaction (if it still waits and nobody holds it)."""
+    records = list(
+        db.session.execute(
+            select(WebhookEvent)
+            .where(WebhookEvent.id == row_id, WebhookEvent.outcome.is_(None))
+            .with_for_update(skip_locked=True)
+        ).scalars()
+    )
+    if not records:
+        db.session.rollback()
+        return {}
+    try:
+        applied, outbox = _apply(records)
+        db.session.commit()
+    except Exception:  # noqa: BLE001 (recorded: a later run tries again)
+        db.session.rollback()
+        _failed(row_id)
+        return {}
+    _deliver(outbox)
+    return applied
+
+
+def _apply(records: list[WebhookEvent]) -> tuple[dict[int, Applied], list[Message]]:
+    batch = Batch()
+    events = [(r, Event(r.provider_event_id, r.type, r.created, r.object or {})) for r in records]
+    batch.lock([e.object for _, e in events if e.type in HANDLERS])
+
+    def case_first(pair: tuple[WebhookEvent, Event]) -> tuple[int, int]:
+        # Case after case, in the same order in every batch (plan locks never cross), and each
+        # case's events in the order they came.
+        payment = batch.find(pair[1].object) if pair[1].type in HANDLERS else None
+        return (payment.case_id if payment else 0, pair[0].id)
+
+    applied = {}
+    for rec, event in sorted(events, key=case_first):
+        handler = HANDLERS.get(event.type)
+        rec.outcome = handler(event, rec, batch) if handler else "ignored"
+        applied[rec.id] = Applied(event.id, event.type, rec.outcome)
+    return applied, batch.outbox
+
+
+def _failed(row_id: int) -> None:
+    current_app.logger.exception("provider event %s could not be applied; it waits", row_id)
+    db.session.execute(
+        update(WebhookEvent)
+        .where(WebhookEvent.id == row_id)
+        .values(attempts=WebhookEvent.attempts + 1)
+    )
+    db.session.commit()
+
+
+def _deliver(outbox: list[Message]) -> None:
     if outbox and mail.smtp_configured():
         mail.deliver(outbox)
-    return outcome
-
-
-def _find_payment(obj: dict, record: WebhookEvent) -> Payment | None:
-    """The payment an event's object belongs to, locked for this transaction."""
-    kind = obj.get("object")
-    conditions = []
-    if kind == "checkout.session":
-        conditions.append(Payment.provider_checkout_id == obj.get("id"))
-    intent_id = obj.get("id") if kind == "payment_intent" else obj.get("payment_intent")
-    if isinstance(intent_id, str):
-        conditions.append(Payment.provider_payment_intent_id == intent_id)
-    reference = (obj.get("metadata") or {}).get("payment_id")
-    if isinstance(reference, str) and reference.isdigit():
-        conditions.append(Payment.id == int(reference))
-    if not conditions:
-        return None
-    payment = db.session.execute(
-        select(Payment)
-        .options(
-            joinedload(Payment.case, innerjoin=True).joinedload(Case.debtor, innerjoin=True),
-            joinedload(Payment.case, innerjoin=True).joinedload(Case.creditor, innerjoin=True),
-        )
-        .where(or_(*conditions))
-        .order_by(Payment.id)
-        .limit(1)
-        .with_for_update(of=Payment)
-    ).scalar_one_or_none()
-    if payment is not None:
-        record.payment_id = payment.id
-        if isinstance(intent_id, str) and payment.provider_payment_intent_id is None:
-            payment.provider_payment_intent_id = intent_id
-    return payment
-
-
-def _method_of(obj: dict) -> str | None:
-    types = obj.get("payment_method_types") or []
-    return types[0] if len(types) == 1 else None
-
-
-def _advance(payment: Payment, target: PaymentStatus, event: Event, **details) -> str:
-    """Move the payment forward; an event for a state already reached or passed is stale."""
-    if is_stale(PaymentStatus(payment.status), target):
-        return "stale"
-    payment.status = move_payment(PaymentStatus(payment.status), target)
-    payment.updated_at = utcnow()
-    audit.record(
-        f"payment.{target}",
-        actor=ActorKind.STRIPE,
-        case_id=payment.case_id,
-        payment_id=payment.id,
-        event=event.id,
-        **details,
-    )
-    return str(target)
-
-
-def succeed(payment: Payment, amount: int, event: Event, outbox: list[Message]) -> str:
-    """Money received: one ledger entry, plan allocation, case paid, a numbered receipt."""
-    if is_stale(PaymentStatus(payment.status), PaymentStatus.SUCCEEDED):
-        return "stale"
-    case = payment.case
-    paid_on = today()
-    owed_before = balance(case.id)
-    outcome = _advance(payment, PaymentStatus.SUCCEEDED, event, amount=amount)
-    payment.succeeded_at = utcnow()
-    payment.ledger_entry = ledger_service.add_entry(
-        case, EntryKind.PAYMENT, -amount, occurred_on=paid_on, memo=f"Online payment #{payment.id}"
-    )
-    if amount != payment.amount:
-        payment.needs_review = True
-        audit.record("payment.amount_differs", actor=ActorKind.STRIPE, case_id=case.id,
-                     payment_id=payment.id, asked=payment.amount, received=amount)  # fmt: skip
-    excess = amount - max(owed_before, 0)
-    if excess > 0:  # the balance changed meanwhile: keep the excess as a credit, flag it
-        payment.excess_amount = excess
-        payment.needs_review = True
-        audit.record("payment.excess_credit", actor=ActorKind.SYSTEM, case_id=case.id,
-                     payment_id=payment.id, excess=excess)  # fmt: skip
-    plan_service.apply_payment(case, amount, paid_on)
-    owed_after = owed_before - amount
-    status = CaseStatus(case.status)
-    if owed_after <= 0 and status in (CaseStatus.OPEN, CaseStatus.IN_PLAN):
-        case.status = move_case(status, CaseStatus.PAID)
-        audit.record("case.paid", actor=ActorKind.SYSTEM, case_id=case.id)
-    receipt = receipts.issue(payment, amount, owed_after, paid_on)
-    message = receipts.queue_email(receipt, case)
-    if message is not None:
-        outbox.append(message)
-    return outcome
-
-
-def _amount(obj: dict, payment: Payment) -> int:
-    for name in ("amount_received", "amount_total", "amount"):
-        value = obj.get(name)
-        if isinstance(value, int) and value > 0:
-            return value
-    return payment.amount
-
-
-def _on_session_completed(event: Event, record, outbox) -> str:
-    obj = event.object
-    if obj.get("mode") == "setup":
-        from portal.services.charges import save_method
-
-        return save_method(obj, event)
-    payment = _find_payment(obj, record)
-    if payment is None:
-        return "unknown_payment"
-    if obj.get("payment_status") == "paid":  # paid at once: a card (a debit settles later)
-        payment.method = payment.method or "card"
-        return succeed(payment, _amount(obj, payment), event, outbox)
-    payment.method = payment.method or "sepa_debit"
-    return _advance(payment, PaymentStatus.PROCESSING, event)
-
-
-def _on_succeeded(event: Event, record, outbox) -> str:
-    payment = _find_payment(event.object, record)
-    if payment is None:
-        return "unknown_payment"
-    payment.method = payment.method or _method_of(event.object)
-    return succeed(payment, _amount(event.object, payment), event, outbox)
-
-
-def _on_processing(event: Event, record, outbox) -> str:
-    payment = _find_payment(event.object, record)
-    if payment is None:
-        return "unknown_payment"
-    payment.method = payment.method or _method_of(event.object) or "sepa_debit"
-    return _advance(payment, PaymentStatus.PROCESSING, event)
-
-
-def _on_failed(event: Event, record, outbox) -> str:
-    obj = event.object
-    payment = _find_payment(obj, record)
-    if payment is None:
-        return "unknown_payment"
-    error = obj.get("last_payment_error") or {}
-    code = error.get("code") or ("expired" if obj.get("object") == "checkout.session" else "failed")
-    checkout_page_open = (
-        obj.get("object") == "payment_intent"
-        and not payment.off_session
-        and payment.status == PaymentStatus.PENDING
-    )
-    if checkout_page_open:  # a declined card on the hosted page: the debtor may try another
-        audit.record("payment.attempt_failed", actor=ActorKind.STRIPE, case_id=payment.case_id,
-                     payment_id=payment.id, code=code)  # fmt: skip
-        return "attempt_failed"
-    if is_stale(PaymentStatus(payment.status), PaymentStatus.FAILED):
-        return "stale"
-    payment.failure_code = str(code)[:64]
-    payment.failure_message = (error.get("message") or "")[:300] or None
-    outcome = _advance(payment, PaymentStatus.FAILED, event, code=code)
-    if payment.off_session:
-        from portal.services.charges import charge_failed
-
-        charge_failed(payment, outbox)
-    return outcome
-
-
-def _reverse(payment: Payment, kind: str, provider_id: str, amount: int, event: Event) -> bool:
-    """Write a refund, chargeback or won dispute once (unique kind + provider id)."""
-    exists = select(PaymentReversal.id).where(
-        PaymentReversal.kind == kind, PaymentReversal.provider_id == provider_id
-    )
-    if amount <= 0 or db.session.execute(exists).first() is not None:
-        return False
-    entry_kind = EntryKind.PAYMENT if kind == "chargeback_won" else EntryKind.REFUND
-    entry = ledger_service.add_entry(
-        payment.case,
-        entry_kind,
-        -amount if entry_kind is EntryKind.PAYMENT else amount,
-        occurred_on=today(),
-        memo=f"{kind.replace('_', ' ').capitalize()} of online payment #{payment.id}",
-    )
-    db.session.flush()
-    db.session.add(PaymentReversal(payment_id=payment.id, kind=kind, provider_id=provider_id,
-                                   amount=amount, ledger_entry_id=entry.id))  # fmt: skip
-    audit.record(f"payment.{kind}", actor=ActorKind.STRIPE, case_id=payment.case_id,
-                 payment_id=payment.id, amount=amount, event=event.id)  # fmt: skip
-    return True
-
-
-def _refunded_so_far(payment: Payment) -> int:
-    rows = db.session.execute(
-        select(PaymentReversal.amount).where(
-            PaymentReversal.payment_id == payment.id, PaymentReversal.kind == "refund"
-        )
-    ).scalars()
-    return sum(rows)
-
-
-def _on_refunded(event: Event, record, outbox) -> str:
-    """`charge.refunded` carries the cumulative amount refunded: record what is new."""
-    obj = event.object
-    payment = _find_payment(obj, record)
-    if payment is None or payment.status not in (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED):
-        return "unknown_payment"
-    total = int(obj.get("amount_refunded") or 0)
-    new = total - _refunded_so_far(payment)
-    if not _reverse(payment, "refund", f"{obj.get('id')}@{total}", new, event):
-        return "stale"
-    if obj.get("refunded") or total >= payment.amount:
-        _advance(payment, PaymentStatus.REFUNDED, event)
-    return "refunded"
-
-
-def _on_dispute(event: Event, record, outbox) -> str:
-    obj = event.object
-    payment = _find_payment(obj, record)
-    if payment is None or payment.status not in (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED):
-        return "unknown_payment"
-    amount = int(obj.get("amount") or 0)
-    if event.type == "charge.dispute.created":
-        payment.needs_review = True
-        done = _reverse(payment, "chargeback", obj["id"], amount, event)
-        return "chargeback" if done else "stale"
-    if obj.get("status") == "won":
-        done = _reverse(payment, "chargeback_won", obj["id"], amount, event)
-        return "chargeback_won" if done else "stale"
-    return "chargeback_lost"
-
-
-HANDLERS = {
-    "checkout.session.completed": _on_session_completed,
-    "checkout.session.async_payment_succeeded": _on_succeeded,
-    "checkout.session.async_payment_failed": _on_failed,
-    "checkout.session.expired": _on_failed,
-    "payment_intent.succeeded": _on_succeeded,
-    "payment_intent.processing": _on_processing,
-    "payment_intent.payment_failed": _on_failed,
-    "charge.refunded": _on_refunded,
-    "charge.dispute.created": _on_dispute,
-    "charge.dispute.closed": _on_dispute,
-}
 
 
 @dataclass
@@ -297,8 +251,10 @@ class ReconcileReport:
 
 
 def reconcile(since: dt.timedelta = dt.timedelta(days=3)) -> ReconcileReport:
-    """Fetch the provider's recent events and apply those the webhook missed."""
+    """Apply the recorded events still waiting, then fetch the provider's recent events and
+    apply those the webhook missed."""
     report = ReconcileReport()
+    report.applied.extend(drain(max_attempts=None))
     for event in gateway().list_events(int(time.time() - since.total_seconds())):
         report.fetched += 1
         outcome = handle_event(event, source="reconcile")
@@ -306,4 +262,5 @@ def reconcile(since: dt.timedelta = dt.timedelta(days=3)) -> ReconcileReport:
             report.already += 1
         else:
             report.applied.append((event.id, event.type, outcome))
+    report.applied.extend(drain(max_attempts=None))
     return report

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.i18n import date as format_date
 from portal.i18n import money
-from portal.models import Agency, Case, Message, Payment, Receipt
+from portal.models import ActorKind, Agency, Case, Message, Payment, Receipt
 from portal.pdf import Document
 from portal.security import case_link
-from portal.services import mail
+from portal.services import audit, mail
 
 
 def issue(payment: Payment, amount: int, balance_after: int, paid_on: dt.date) -> Receipt:
@@ -32,16 +32,29 @@ def issue(payment: Payment, amount: int, balance_after: int, paid_on: dt.date) -
     return receipt
 
 
-def queue_email(receipt: Receipt, case: Case) -> Message | None:
-    """Record the receipt e-mail once (key `receipt:<id>`); the caller commits and delivers."""
-    return mail.queue_email(
-        key=f"receipt:{receipt.id}",
-        case=case,
-        template="receipt",
-        subject=_l("Receipt %(number)s: payment received", number=receipt.number),
-        receipt=receipt,
-        link=case_link(case.id, case.link_version),
-    )
+def queue_email(receipt: Receipt, case: Case, agency: Agency | None = None) -> Message | None:
+    """Record the receipt e-mail (key `receipt:<number>`); the caller commits and delivers.
+
+    The key comes from the receipt's number, known before any write (its id is not). A receipt
+    is issued once per payment, so the key is new: the message is built and added without a
+    look-up, and the unique key still refuses a second one at commit.
+    """
+    with db.session.no_autoflush:  # no agency yet: its look-up need not write the batch
+        message = mail.build_email(
+            key=f"receipt:{receipt.number}",
+            case=case,
+            template="receipt",
+            subject=_l("Receipt %(number)s: payment received", number=receipt.number),
+            receipt=receipt,
+            link=case_link(case.id, case.link_version),
+            agency=agency,
+        )
+    if message is None:
+        return None
+    db.session.add(message)
+    audit.record("message.recorded", actor=ActorKind.SYSTEM, case_id=case.id,
+                 template="receipt", key=message.key)  # fmt: skip
+    return message
 
 
 def receipt_for(payment_id: int) -> Receipt | None:

@@ -1,0 +1,128 @@
+"""Provider events recorded first, applied after: batches, waiting events, failures, receipts."""
+
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.domain.ledger import EntryKind
+from portal.extensions import db
+from portal.models import LedgerEntry, Message, Receipt, WebhookEvent
+from portal.payments.gateway import Event
+from portal.services import payment_events, payment_handlers
+
+
+def succeeded(payment, event_id: str, kind: str = "payment_intent") -> Event:
+    if kind == "checkout.session":
+        obj = {"id": payment.provider_checkout_id, "object": "checkout.session",
+               "mode": "payment", "payment_status": "paid", "amount_total": payment.amount,
+               "payment_intent": payment.provider_payment_intent_id,
+               "metadata": {"payment_id": str(payment.id)}}  # fmt: skip
+        return Event(event_id, "checkout.session.completed", int(time.time()), obj)
+    obj = {"id": payment.provider_payment_intent_id, "object": "payment_intent",
+           "amount_received": payment.amount, "payment_method_types": ["card"],
+           "metadata": {"payment_id": str(payment.id)}}  # fmt: skip
+    return Event(event_id, "payment_intent.succeeded", int(time.time()), obj)
+
+
+@pytest.fixture
+def two_pending(factories):
+    cases = [factories.case(lines=(4_000,)) for _ in range(2)]
+    return [factories.online_payment(c, amount=4_000, status="pending") for c in cases]
+
+
+def payment_entries():
+    return db.session.scalar(
+        select(func.count(LedgerEntry.id)).where(LedgerEntry.kind == EntryKind.PAYMENT)
+    )
+
+
+def test_waiting_events_are_applied_in_one_batch_each_payment_once(two_pending):
+    for n, payment in enumerate(two_pending):  # recorded, not applied (as while another run had
+        payment_events.record(succeeded(payment, f"evt_pi_{n}"))  # the turn)
+        payment_events.record(succeeded(payment, f"evt_cs_{n}", "checkout.session"))
+    assert payment_entries() == 0
+    applied = payment_events.apply_pending()
+    assert sorted(a.outcome for a in applied.values()) == [
+        "stale",
+        "stale",
+        "succeeded",
+        "succeeded",
+    ]
+    assert payment_entries() == 2
+    waiting = select(func.count(WebhookEvent.id)).where(WebhookEvent.outcome.is_(None))
+    assert db.session.scalar(waiting) == 0
+
+
+def test_each_receipt_e_mail_goes_to_its_own_debtor(two_pending):
+    for n, payment in enumerate(two_pending):
+        assert payment_events.handle_event(succeeded(payment, f"evt_{n}")) == "succeeded"
+    messages = db.session.execute(select(Message).order_by(Message.id)).scalars().all()
+    receipts = db.session.execute(select(Receipt).order_by(Receipt.id)).scalars().all()
+    assert [m.key for m in messages] == [f"receipt:{r.number}" for r in receipts]
+    assert [m.recipient for m in messages] == [p.case.debtor.email for p in two_pending]
+
+
+def test_a_webhook_request_applies_what_was_left_waiting(two_pending):
+    first, second = two_pending
+    payment_events.record(succeeded(first, "evt_left"))
+    assert payment_events.handle_event(succeeded(second, "evt_new")) == "succeeded"
+    assert payment_entries() == 2
+
+
+def test_an_event_that_fails_is_kept_and_applied_by_reconcile(
+    two_pending, monkeypatch, stripe_double
+):
+    payment = two_pending[0]
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database hiccup")
+
+    monkeypatch.setattr(payment_handlers, "succeed", broken)
+    for attempt in range(payment_events.MAX_ATTEMPTS + 1):
+        outcome = payment_events.handle_event(succeeded(payment, "evt_fails"))
+        assert outcome == ("queued" if attempt == 0 else "duplicate")
+        payment_events.drain()
+    row = db.session.execute(select(WebhookEvent)).scalar_one()
+    assert row.outcome is None and row.attempts == payment_events.MAX_ATTEMPTS
+    assert payment_entries() == 0
+    monkeypatch.undo()
+    report = payment_events.reconcile()
+    assert [a[2] for a in report.applied] == ["succeeded"]
+    assert payment_entries() == 1
+
+
+def test_a_failing_event_does_not_hold_back_the_others_of_its_batch(two_pending, monkeypatch):
+    first, second = two_pending
+    payment_events.record(succeeded(first, "evt_ok"))
+    payment_events.record(succeeded(second, "evt_bad"))
+    real = payment_handlers.succeed
+
+    def fails_for_second(payment, *args, **kwargs):
+        if payment.id == second.id:
+            raise RuntimeError("bad event")
+        return real(payment, *args, **kwargs)
+
+    monkeypatch.setattr(payment_handlers, "succeed", fails_for_second)
+    applied = payment_events.apply_pending()
+    assert [a.event_id for a in applied.values()] == ["evt_ok"]
+    assert payment_entries() == 1
+    bad = db.session.execute(
+        select(WebhookEvent).where(WebhookEvent.provider_event_id == "evt_bad")
+    ).scalar_one()
+    assert bad.outcome is None and bad.attempts == 1
+
+
+@pytest.mark.postgres
+def test_while_another_run_has_the_turn_the_event_is_recorded_and_queued(two_pending):
+    payment = two_pending[0]
+    with db.engine.connect() as other:  # another run applying events: it holds the turn
+        other.execute(select(func.pg_advisory_lock(payment_events._TURN_KEY)))
+        assert payment_events.handle_event(succeeded(payment, "evt_q")) == "queued"
+        assert payment_events.drain() == []  # not this run's turn
+        other.execute(select(func.pg_advisory_unlock(payment_events._TURN_KEY)))
+        other.commit()
+    row = db.session.execute(select(WebhookEvent)).scalar_one()
+    assert row.outcome is None and row.object["id"] == payment.provider_payment_intent_id
+    assert [a.outcome for a in payment_events.drain()] == ["succeeded"]
+    assert payment_entries() == 1

@@ -4,6 +4,8 @@
 
 The database's public schema is wiped. Three processes: this driver, an aiosmtpd sink, and the
 job (the portal's reminder service, in a process of its own so its peak memory is its own).
+With --workers N, N job processes run at once, as on N machines (the job is built for that);
+the time is from the first start to the last end, the memory the sum of their peaks.
 Target: at least 500 messages per second, job memory under 250 MB.
 """
 
@@ -76,18 +78,21 @@ def job(at: str, limit: int | None) -> None:
 
     app = create_app()
     with app.app_context():
-        started = time.monotonic()
+        started, cpu = time.time(), time.process_time()
         report = reminders.run(dt.datetime.fromisoformat(at), limit=limit)
-        seconds = time.monotonic() - started
+        ended, cpu = time.time(), time.process_time() - cpu
     print(
         json.dumps(
             {
+                "started": started,
+                "ended": ended,
+                "cpu_seconds": cpu,
                 "emails": report.emails,
                 "letters": report.letters,
                 "delivered": report.delivered,
                 "failed": report.failed,
                 "skipped": dict(report.skipped),
-                "seconds": seconds,
+                "seconds": ended - started,
                 "max_rss_mb": peak_rss_mb(),
             }
         ),
@@ -129,7 +134,24 @@ def prepare(url: str, cases: int, env: dict) -> dict:
     return seconds
 
 
-def measure(url: str, cases: int, log=print, limit: int | None = None) -> dict:
+def combine(runs: list[dict]) -> dict:
+    """One job's figures from those of its processes: counts and memory summed, time spanned."""
+    figures = {key: sum(run[key] for run in runs) for key in ("emails", "letters", "delivered")}
+    figures["failed"] = sum(run["failed"] for run in runs)
+    figures["skipped"] = {}
+    for run in runs:
+        for reason, count in run["skipped"].items():
+            figures["skipped"][reason] = figures["skipped"].get(reason, 0) + count
+    figures["seconds"] = max(r["ended"] for r in runs) - min(r["started"] for r in runs)
+    figures["max_rss_mb"] = sum(run["max_rss_mb"] for run in runs)
+    figures["rss_mb_each"] = [round(run["max_rss_mb"]) for run in runs]
+    figures["cpu_ms_per_message"] = (
+        1000 * sum(r["cpu_seconds"] for r in runs) / max(figures["delivered"], 1)
+    )
+    return figures
+
+
+def measure(url: str, cases: int, log=print, limit: int | None = None, workers: int = 1) -> dict:
     """Prepare the data, start the sink, run the job; return the figures."""
     with tempfile.TemporaryDirectory(prefix="amiable-bench-reminders-") as workdir:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PORTAL_", "FLASK_"))}
@@ -156,22 +178,29 @@ def measure(url: str, cases: int, log=print, limit: int | None = None) -> dict:
         try:
             if server.stdout.readline().strip() != "ready":
                 raise RuntimeError("the SMTP sink did not start")
-            log("running the reminder job")
-            done = subprocess.run(
-                [*command, "job", AT.isoformat(), *(["--limit", str(limit)] if limit else [])],
-                cwd=ROOT,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=1800,
-            )
-            if done.returncode != 0:
-                raise RuntimeError(f"the job failed:\n{done.stderr[-3000:]}")
-            figures = json.loads(done.stdout.strip().splitlines()[-1])
+            log(f"running the reminder job ({workers} process{'es' if workers > 1 else ''})")
+            job = [*command, "job", AT.isoformat(), *(["--limit", str(limit)] if limit else [])]
+            jobs = [
+                subprocess.Popen(
+                    job,
+                    cwd=ROOT,
+                    env=env,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+                for _ in range(workers)
+            ]
+            outputs = [process.communicate(timeout=3600) for process in jobs]
+            for process, (_, stderr) in zip(jobs, outputs, strict=True):
+                if process.returncode != 0:
+                    raise RuntimeError(f"the job failed:\n{stderr[-3000:]}")
+            figures = combine([json.loads(out.strip().splitlines()[-1]) for out, _ in outputs])
         finally:
             server.send_signal(signal.SIGTERM)
             out, _ = server.communicate(timeout=30)
         figures["sink_received"] = json.loads(out.strip().splitlines()[-1])["received"]
+        figures["workers"] = workers
         figures["per_second"] = figures["delivered"] / figures["seconds"]
         figures["cases"] = cases
         figures["limit"] = limit
@@ -186,13 +215,16 @@ def report_lines(f: dict) -> tuple[list[str], bool]:
     skipped = ", ".join(f"{k} {v}" for k, v in sorted(f["skipped"].items())) or "none"
     lines = [
         f"- {f['cases']} open cases on PostgreSQL; job as of {AT.isoformat()} (10:00 in Paris)"
-        + (f", stopped after {f['limit']} cases" if f.get("limit") else ""),
+        + (f", stopped after {f['limit']} cases" if f.get("limit") else "")
+        + (" by each of the processes" if f.get("limit") and f["workers"] > 1 else ""),
         f"- e-mails recorded {f['emails']}, delivered {f['delivered']}, failed {f['failed']}, "
         f"received by the sink {f['sink_received']}; letters {f['letters']}; skipped: {skipped}",
         f"- {f['seconds']:.1f} s: **{f['per_second']:.0f} messages/s** "
         f"(target ≥ {TARGET_PER_SECOND}: {'met' if ok_rate else 'MISSED'}); "
-        f"job peak RSS {f['max_rss_mb']:.0f} MB "
-        f"(target < {TARGET_MEMORY_MB}: {'met' if ok_memory else 'MISSED'})",
+        f"job peak RSS {f['max_rss_mb']:.0f} MB"
+        + (f" (sum of {f['workers']} processes: {f['rss_mb_each']})" if f["workers"] > 1 else "")
+        + f" (target < {TARGET_MEMORY_MB}: {'met' if ok_memory else 'MISSED'}); "
+        f"job CPU {f['cpu_ms_per_message']:.2f} ms a message",
     ]
     return lines, ok_rate and ok_memory
 
@@ -209,7 +241,8 @@ def run_scenario(ctx) -> tuple[str, list[str], bool]:
     datagen.recreate_postgres(url)
     try:
         limit = getattr(ctx.args, "reminders_limit", 0) or None
-        figures = measure(url, ctx.args.cases, ctx.log, limit)
+        workers = getattr(ctx.args, "reminders_workers", 1)
+        figures = measure(url, ctx.args.cases, ctx.log, limit, workers)
     finally:
         if not ctx.args.keep:
             datagen.drop_postgres(url)
@@ -227,6 +260,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--url", default=os.environ.get("BENCH_POSTGRES_URL"))
     parser.add_argument("--limit", type=int, help="Stop the job after this many due cases.")
+    parser.add_argument("--workers", type=int, default=1, help="Job processes run at once.")
     args = parser.parse_args()
     if args.mode == "sink":
         sink(args.port)
@@ -235,9 +269,8 @@ def main() -> None:
     else:
         if not args.url:
             parser.error("--url (or BENCH_POSTGRES_URL) names the PostgreSQL database to wipe")
-        figures = measure(
-            args.url, args.cases, lambda m: print(m, file=sys.stderr, flush=True), args.limit
-        )
+        log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
+        figures = measure(args.url, args.cases, log, args.limit, args.workers)
         lines, _ = report_lines(figures)
         print("\n".join(lines))
         print(json.dumps(figures))

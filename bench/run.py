@@ -449,6 +449,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="reminders scenario: due cases the job takes (0: all of them)",
     )
     parser.add_argument(
+        "--reminders-workers",
+        type=int,
+        default=1,
+        help="reminders scenario: job processes run at once (memory is their sum)",
+    )
+    parser.add_argument(
         "--databases",
         type=lambda s: [x for x in s.split(",") if x],
         default=["sqlite", "postgresql"],

@@ -11,6 +11,7 @@ the formatters bound to its locale; the caller still renders a language's messag
 import datetime as dt
 
 from babel import Locale
+from babel.numbers import get_currency_precision
 from flask import Flask, current_app
 from flask_babel import get_translations
 from jinja2 import pass_eval_context
@@ -37,9 +38,7 @@ class Renderer:
         # `_()` as one call instead of the extension's three (alias, newstyle wrapper, lookup),
         # with the same result, and the strings without variables formatted once.
         env.globals["_"] = env.globals["gettext"] = _gettext(translations.ugettext)
-        env.filters["money"] = lambda amount, currency="EUR": (
-            "" if amount is None else _format_money(amount, currency, locale)
-        )
+        env.filters["money"] = Money(locale)
         env.filters["date"] = lambda value, fmt="medium": _date(value, fmt, locale)
         env.filters["iban"] = iban
         env.globals["current_language"] = lambda: language
@@ -79,6 +78,75 @@ def _format(translated: str, autoescape: bool, variables: dict) -> str:
     if autoescape:
         return Markup(translated) % variables
     return translated % variables
+
+
+class Money:
+    """The `money` filter for one locale: Babel's output, without Babel's cost per amount.
+
+    For each currency the layout (signs, symbol, separators, decimals) is read off Babel's own
+    formatting of a sample, then checked against Babel on a range of amounts; a currency or
+    locale whose layout this cannot reproduce is formatted by Babel every time.
+    """
+
+    CHECKED = (0, 1, 9, 10, 99, 100, 999, 1000, 12_345, 123_456, 99_999_999, 1_000_000_000)
+
+    def __init__(self, locale: Locale):
+        self.locale = locale
+        self.layouts: dict[str, tuple | None] = {}
+
+    def __call__(self, amount: int | None, currency: str = "EUR") -> str:
+        if amount is None:
+            return ""
+        if currency not in self.layouts:
+            self.layouts[currency] = self._layout(currency)
+        layout = self.layouts[currency]
+        if layout is None:
+            return _format_money(amount, currency, self.locale)
+        return self._format(layout, amount)
+
+    def _layout(self, currency: str) -> tuple | None:
+        digits = get_currency_precision(currency)
+        unit = 10**digits
+        try:
+            layouts = [
+                self._read(
+                    _format_money(
+                        sign * 1_234_567 * unit + sign * (unit // 3), currency, self.locale
+                    ),
+                    digits,
+                )
+                for sign in (1, -1)
+            ]
+        except ValueError:
+            return None
+        layout = (digits, *layouts)
+        checked = [sign * n for n in self.CHECKED for sign in (1, -1)]
+        if any(self._format(layout, n) != _format_money(n, currency, self.locale) for n in checked):
+            return None
+        return layout
+
+    @staticmethod
+    def _read(sample: str, digits: int) -> tuple[str, str, str, str]:
+        # "1 234 567,33 €" -> prefix "", group " ", decimal ",", suffix " €" (33: unit // 3)
+        start = sample.index("1")
+        group = sample[start + 1 : sample.index("234", start)]
+        after = sample.index("567", start) + 3
+        fraction = "3" * digits
+        decimal = sample[after : sample.index(fraction, after)] if digits else ""
+        end = after + len(decimal) + len(fraction)
+        if not group or (digits and not decimal) or any(c.isdigit() for c in sample[end:]):
+            raise ValueError(sample)
+        return sample[:start], group, decimal, sample[end:]
+
+    @staticmethod
+    def _format(layout: tuple, amount: int) -> str:
+        digits, positive, negative = layout
+        prefix, group, decimal, suffix = negative if amount < 0 else positive
+        units, cents = divmod(abs(amount), 10**digits)
+        text = f"{units:,}".replace(",", group)
+        if digits:
+            text = f"{text}{decimal}{cents:0{digits}d}"
+        return f"{prefix}{text}{suffix}"
 
 
 def _date(value, fmt: str, locale: Locale) -> str:

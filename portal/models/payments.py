@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     UniqueConstraint,
     text,
@@ -84,6 +85,8 @@ class WebhookEvent(Base):
     object: Mapped[dict | None] = mapped_column(JSON)  # None for events applied before 2026-11
     outcome: Mapped[str | None] = mapped_column(String(32))  # None: recorded, not applied yet
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Which run applies it: events of one payment share a lane, lanes are applied side by side.
+    lane: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"), index=True)
     source: Mapped[str] = mapped_column(String(16), default="webhook")  # or "reconcile"
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -92,6 +95,7 @@ class WebhookEvent(Base):
         # The events waiting to be applied: a few rows, whatever the size of the table.
         Index(
             "ix_webhook_events_pending",
+            "lane",
             "id",
             postgresql_where=text("outcome IS NULL"),
             sqlite_where=text("outcome IS NULL"),

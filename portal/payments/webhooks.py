@@ -31,6 +31,7 @@ def case_payments(case_id: int, attempts: bool = True) -> list:
 def stripe_webhook():
     """Verify the event's signature (300 s tolerance), record it once and apply it (commits)."""
     from portal.services.payment_events import handle_event
+    from portal.services.payment_inbox import lane_of
     from portal.services.payments import gateway
 
     if not current_app.config.get("PAYMENTS_ENABLED"):
@@ -43,18 +44,20 @@ def stripe_webhook():
     outcome = handle_event(event)
     response = jsonify(received=True, outcome=outcome)
     if outcome not in ("duplicate", "queued"):  # this request had the turn: drain after answering
-        response.call_on_close(_drain_later(current_app._get_current_object()))
+        lane = lane_of(event.object)
+        response.call_on_close(_drain_later(current_app._get_current_object(), lane))
     return response
 
 
-def _drain_later(app):
-    """Apply what was recorded meanwhile, once the response is sent (the provider waits less)."""
+def _drain_later(app, lane: int):
+    """Apply what was recorded meanwhile in the lane, once the response is sent (the provider
+    waits less)."""
     from portal.services.payment_events import drain
 
     def run() -> None:
         with app.app_context():
             try:
-                drain()
+                drain(lane)
             except Exception:  # noqa: BLE001 (the events wait for the next run, nothing is lost)
                 app.logger.exception("applying provider events after a webhook failed")
 

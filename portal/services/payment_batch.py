@@ -1,8 +1,9 @@
 """What applying provider events needs, read once per batch: payments locked, balances, plans.
 
 A batch of events is applied in one transaction. Its payments are locked in one statement (in
-id order, so two batches never wait on each other in a circle), and each case's balance and live
-plan are read once, then kept current in memory as the batch writes ledger entries.
+id order, so two batches never wait on each other in a circle), then their cases (id order), and
+each case's balance and live plan are read once, then kept current in memory as the batch writes
+ledger entries.
 """
 
 import datetime as dt
@@ -90,6 +91,11 @@ class Batch:
     def _read_cases(self, case_ids: set[int]) -> None:
         if not case_ids:
             return
+        # Lock the cases (id order) before reading their balances: events applied in another
+        # lane for the same case wait here instead of reading a balance about to change.
+        db.session.execute(
+            select(Case.id).where(Case.id.in_(case_ids)).order_by(Case.id).with_for_update()
+        ).all()
         self._owed.update(dict.fromkeys(case_ids, 0))
         sums = db.session.execute(
             select(LedgerEntry.case_id, func.sum(LedgerEntry.amount))

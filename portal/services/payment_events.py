@@ -2,36 +2,34 @@
 
 Recording is one INSERT … ON CONFLICT DO NOTHING on the provider's event id, committed at once:
 an acknowledged event is never lost, and a second delivery finds the row (`duplicate`).
-Applying is done by one run at a time (the turn, a PostgreSQL advisory lock): it takes the
-recorded events not applied yet, the caller's own first, and applies them in one transaction
+Events fall into lanes by payment (payment_inbox.py); each lane is applied by one run at a time
+(its turn, a PostgreSQL advisory lock), the lanes side by side: a run takes the lane's recorded
+events not applied yet, the caller's own first, and applies them in one transaction
 (payment_batch.py, payment_handlers.py). The webhook request that gets the turn applies a batch
-before answering and drains the rest after; the others only record. A run gives the turn up
+before answering and drains its lane after; the others only record. A run gives the turn up
 and looks again, so nothing recorded meanwhile waits; `flask portal reconcile` applies whatever
 a crash or a failure left. States only move forward, so the order of events does not matter.
 """
 
 import datetime as dt
-import functools
 import time
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import case, func, literal, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import case, select, update
 
 from portal.extensions import db
 from portal.models import Message, WebhookEvent
-from portal.models.base import utcnow
 from portal.payments.gateway import Event
 from portal.services import mail, payment_handlers, payment_reversals
+from portal.services import payment_inbox as inbox
 from portal.services.payment_batch import Batch
 from portal.services.payments import gateway
 
 HANDLERS = {**payment_handlers.HANDLERS, **payment_reversals.HANDLERS}
 BATCH_SIZE = 100  # events applied in one transaction at most
 MAX_ATTEMPTS = 3  # failed this many times: left to `flask portal reconcile`
-_TURN_KEY = 0x5EB400C  # the advisory lock of "applying provider events"
 
 
 class Applied(NamedTuple):
@@ -44,109 +42,88 @@ class Applied(NamedTuple):
 
 def record(event: Event, source: str = "webhook") -> int | None:
     """Record the event once and commit; its row id, or None when it was recorded before."""
-    row_id, _ = _insert(event, source, take_turn=False)
+    row_id = inbox.insert_in_session(event, source)
     db.session.commit()
     return row_id
 
 
-def _insert(event: Event, source: str, take_turn: bool) -> tuple[int | None, bool]:
-    row = db.session.execute(
-        _insert_once(db.session.get_bind().dialect.name, take_turn),
-        {"provider_event_id": event.id, "type": event.type[:100], "created": event.created,
-         "object": event.object, "source": source, "attempts": 0, "received_at": utcnow()},
-    ).first()  # fmt: skip
-    return (None, False) if row is None else (row[0], bool(row[1]))
-
-
-@functools.cache
-def _insert_once(dialect_name: str, take_turn: bool):
-    # Built once, on the table (no ORM bulk-insert machinery). With `take_turn` the same round
-    # trip asks for the turn (see _take_turn), for the new row only: a duplicate takes nothing.
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    table = WebhookEvent.__table__
-    turn = literal(take_turn)
-    if take_turn and dialect_name == "postgresql":
-        turn = func.pg_try_advisory_xact_lock(_TURN_KEY)
-    return (
-        dialect.insert(table)
-        .on_conflict_do_nothing(index_elements=["provider_event_id"])
-        .returning(table.c.id, turn)
-    )
-
-
 def handle_event(event: Event, source: str = "webhook") -> str:
-    """Record the event once, then apply it and what else waits; what happened to it.
+    """Record the event once, then apply it and what else waits in its lane; what happened.
 
-    `duplicate` when it was recorded before, `queued` when another run has the turn to apply
-    (it applies this event too). A caller that got an outcome had the turn: it should `drain()`
-    next, at once or after answering, so that nothing recorded meanwhile is left waiting.
-    The event is committed before this returns, in the transaction that applies it if it has
-    the turn (one commit), or alone if applying fails.
+    `duplicate` when it was recorded before, `queued` when another run has the lane's turn (it
+    applies this event too). A caller that got an outcome had the turn: it should
+    `drain(lane_of(...))` next, at once or after answering, so that nothing recorded meanwhile
+    is left waiting. The event is committed before this returns (on SQLite in the transaction
+    that applies it, or alone if applying fails).
     """
-    row_id, turn = _insert(event, source, take_turn=True)
-    if row_id is None:
-        db.session.rollback()
-        return "duplicate"
-    if not turn:
-        db.session.commit()
-        return "queued"
-    applied = _apply_batch(row_id, BATCH_SIZE, MAX_ATTEMPTS, rerecord=lambda: record(event, source))
+    if not inbox.is_postgres():
+        row_id = inbox.insert_in_session(event, source)
+        if row_id is None:
+            db.session.rollback()
+            return "duplicate"
+        rerecord = lambda: record(event, source)  # noqa: E731
+        return _outcome(event, _apply_batch(row_id, BATCH_SIZE, MAX_ATTEMPTS, rerecord=rerecord))
+    with inbox.recorded(event, source) as (row_id, turn):
+        if row_id is None:
+            return "duplicate"
+        if not turn:
+            return "queued"
+        lane = inbox.lane_of(event.object)
+        return _outcome(event, _apply_batch(row_id, BATCH_SIZE, MAX_ATTEMPTS, lane=lane))
+
+
+def _outcome(event: Event, applied: dict[int, Applied]) -> str:
     found = [a for a in applied.values() if a.event_id == event.id]
     return found[0].outcome if found else "queued"
 
 
-def drain(max_attempts: int | None = MAX_ATTEMPTS) -> list[Applied]:
-    """Apply what waits, batch after batch, until nothing does or another run has the turn."""
+def drain(lane: int | None = None, max_attempts: int | None = MAX_ATTEMPTS) -> list[Applied]:
+    """Apply what waits in a lane (every lane for None), batch after batch, until nothing does
+    or another run has the lane's turn."""
     done: list[Applied] = []
-    while True:
-        applied = apply_pending(max_attempts=max_attempts)
-        if applied is None:
-            return done  # the run that has the turn looks again once it gives the turn up
-        done.extend(applied.values())
-        # After giving the turn up (commit), look again: an event recorded while this run had
-        # the turn was acknowledged by a request that could not take it.
-        if not applied and not _waiting(max_attempts):
-            return done
+    for each in range(inbox.LANES) if lane is None else [lane]:
+        while True:
+            applied = apply_pending(max_attempts=max_attempts, lane=each)
+            if applied is None:
+                break  # the run that has the turn looks again once it gives the turn up
+            done.extend(applied.values())
+            # After giving the turn up (commit), look again: an event recorded while this run
+            # had the turn was acknowledged by a request that could not take it.
+            if not applied and not _waiting(max_attempts, each):
+                break
+    return done
 
 
-def _waiting(max_attempts: int | None) -> bool:
-    found = db.session.execute(select(WebhookEvent.id).where(*_wanted(max_attempts)).limit(1))
+def _waiting(max_attempts: int | None, lane: int | None) -> bool:
+    found = db.session.execute(select(WebhookEvent.id).where(*_wanted(max_attempts, lane)).limit(1))
     waiting = found.first() is not None
     db.session.rollback()
     return waiting
 
 
-def _wanted(max_attempts: int | None, first: int | None = None) -> list:
+def _wanted(max_attempts: int | None, lane: int | None, first: int | None = None) -> list:
     wanted = [WebhookEvent.outcome.is_(None)]
+    if lane is not None and inbox.is_postgres():
+        wanted.append(WebhookEvent.lane == lane)
     if max_attempts is not None:
         retry = WebhookEvent.attempts < max_attempts
         wanted.append(retry if first is None else (WebhookEvent.id == first) | retry)
     return wanted
 
 
-def _take_turn() -> bool:
-    """One run applies events at a time (PostgreSQL advisory lock, until the transaction ends).
-
-    The others only record theirs: one batch of many events costs far less than many batches
-    of one. SQLite writes one transaction at a time anyway.
-    """
-    if db.session.get_bind().dialect.name != "postgresql":
-        return True
-    return bool(db.session.execute(select(func.pg_try_advisory_xact_lock(_TURN_KEY))).scalar())
-
-
 def apply_pending(
-    limit: int = BATCH_SIZE, max_attempts: int | None = MAX_ATTEMPTS
+    limit: int = BATCH_SIZE, max_attempts: int | None = MAX_ATTEMPTS, lane: int | None = None
 ) -> dict[int, Applied] | None:
-    """Apply up to `limit` recorded events in one transaction; None when another run has the
-    turn. Events that failed `max_attempts` times are left (None: tried again too)."""
-    if not _take_turn():
+    """Apply up to `limit` recorded events of a lane (any lane for None, taking every lane's
+    turn) in one transaction; None when another run has the turn. Events that failed
+    `max_attempts` times are left (None: tried again too)."""
+    if not inbox.take_turn(lane):
         db.session.rollback()
         return None
-    return _apply_batch(None, limit, max_attempts)
+    return _apply_batch(None, limit, max_attempts, lane=lane)
 
 
-def _apply_batch(first, limit, max_attempts, rerecord=None) -> dict[int, Applied]:
+def _apply_batch(first, limit, max_attempts, rerecord=None, lane=None) -> dict[int, Applied]:
     """Claim and apply a batch (`first`, maybe not committed yet, before the others); commit.
 
     If the batch fails, it is rolled back (with `first`, recorded again by `rerecord`) and each
@@ -158,7 +135,7 @@ def _apply_batch(first, limit, max_attempts, rerecord=None) -> dict[int, Applied
     records = list(
         db.session.execute(
             select(WebhookEvent)
-            .where(*_wanted(max_attempts, first))
+            .where(*_wanted(max_attempts, lane, first))
             .order_by(*order)
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -254,7 +231,7 @@ def reconcile(since: dt.timedelta = dt.timedelta(days=3)) -> ReconcileReport:
     """Apply the recorded events still waiting, then fetch the provider's recent events and
     apply those the webhook missed."""
     report = ReconcileReport()
-    report.applied.extend(drain(max_attempts=None))
+    report.applied.extend(drain(None, max_attempts=None))
     for event in gateway().list_events(int(time.time() - since.total_seconds())):
         report.fetched += 1
         outcome = handle_event(event, source="reconcile")
@@ -262,5 +239,5 @@ def reconcile(since: dt.timedelta = dt.timedelta(days=3)) -> ReconcileReport:
             report.already += 1
         else:
             report.applied.append((event.id, event.type, outcome))
-    report.applied.extend(drain(max_attempts=None))
+    report.applied.extend(drain(None, max_attempts=None))
     return report

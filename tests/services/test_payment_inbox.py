@@ -9,7 +9,7 @@ from portal.domain.ledger import EntryKind
 from portal.extensions import db
 from portal.models import LedgerEntry, Message, Receipt, WebhookEvent
 from portal.payments.gateway import Event
-from portal.services import payment_events, payment_handlers
+from portal.services import payment_events, payment_handlers, payment_inbox
 
 
 def succeeded(payment, event_id: str, kind: str = "payment_intent") -> Event:
@@ -116,11 +116,12 @@ def test_a_failing_event_does_not_hold_back_the_others_of_its_batch(two_pending,
 @pytest.mark.postgres
 def test_while_another_run_has_the_turn_the_event_is_recorded_and_queued(two_pending):
     payment = two_pending[0]
-    with db.engine.connect() as other:  # another run applying events: it holds the turn
-        other.execute(select(func.pg_advisory_lock(payment_events._TURN_KEY)))
+    keys = [payment_inbox.turn_key(lane) for lane in range(payment_inbox.LANES)]
+    with db.engine.connect() as other:  # other runs applying events: they hold every turn
+        other.execute(select(*[func.pg_advisory_lock(key) for key in keys]))
         assert payment_events.handle_event(succeeded(payment, "evt_q")) == "queued"
         assert payment_events.drain() == []  # not this run's turn
-        other.execute(select(func.pg_advisory_unlock(payment_events._TURN_KEY)))
+        other.execute(select(*[func.pg_advisory_unlock(key) for key in keys]))
         other.commit()
     row = db.session.execute(select(WebhookEvent)).scalar_one()
     assert row.outcome is None and row.object["id"] == payment.provider_payment_intent_id

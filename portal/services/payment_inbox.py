@@ -1,0 +1,105 @@
+"""Recording provider events (once, committed before they are acknowledged) and the turns.
+
+An event is recorded by one INSERT … ON CONFLICT DO NOTHING on the provider's event id. On
+PostgreSQL it runs in autocommit on a plain connection: one round trip, durable when it returns,
+no ORM session. Events fall into lanes by the payment they name; each lane is applied by one run
+at a time (its turn, a PostgreSQL advisory lock), and the lanes side by side, so every core can
+apply. A payment's events share a lane; a case's balance is guarded by its row lock anyway
+(payment_batch.py), so events that land in another lane are still applied right.
+"""
+
+import functools
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import BigInteger, cast, func, literal, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from portal.extensions import db
+from portal.models import WebhookEvent
+from portal.models.base import utcnow
+from portal.payments.gateway import Event
+from portal.services.payment_batch import references
+
+LANES = 2  # runs applying events at once (one per core of the machine it was measured on)
+_TURN_KEY = 0x5EB400C  # the advisory lock of lane 0; lane n uses _TURN_KEY + n
+
+
+def lane_of(obj: dict) -> int:
+    """The lane of an event's object: from the payment it names (our id, else the provider's)."""
+    checkout, intent, payment_id = references(obj)
+    name = str(payment_id) if payment_id is not None else intent or checkout
+    return zlib.crc32(name.encode()) % LANES if name else 0
+
+
+def turn_key(lane: int) -> int:
+    """The advisory lock key of a lane's turn."""
+    return _TURN_KEY + lane
+
+
+def is_postgres() -> bool:
+    """True on PostgreSQL (turns and autocommit recording); SQLite has one writer anyway."""
+    return db.engine.dialect.name == "postgresql"
+
+
+def values(event: Event, source: str) -> dict:
+    """The row of a recorded event, not applied yet."""
+    return {"provider_event_id": event.id, "type": event.type[:100], "created": event.created,
+            "object": event.object, "source": source, "attempts": 0,
+            "lane": lane_of(event.object), "received_at": utcnow()}  # fmt: skip
+
+
+def insert_in_session(event: Event, source: str) -> int | None:
+    """Insert in the ORM session's transaction (the caller commits); the row id or None."""
+    row = db.session.execute(_insert_once(db.engine.dialect.name, False), values(event, source))
+    found = row.first()
+    return None if found is None else found[0]
+
+
+@contextmanager
+def recorded(event: Event, source: str) -> Iterator[tuple[int | None, bool]]:
+    """Record the event in autocommit (PostgreSQL); (row id or None, this run has the lane's turn).
+
+    The same round trip asks for the lane's turn (a session lock, new rows only): it is held
+    until the block ends, on a connection kept for that, and released even on failure.
+    """
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        row = conn.execute(_insert_once("postgresql", True), values(event, source)).first()
+        if row is None or not row[1]:
+            yield (None if row is None else row[0]), False
+            return
+        try:
+            yield row[0], True
+        finally:
+            try:
+                conn.execute(select(func.pg_advisory_unlock(turn_key(row[2]))))
+            except Exception:  # the lock must not outlive this: closing the session frees it
+                conn.invalidate()
+                raise
+
+
+@functools.cache
+def _insert_once(dialect_name: str, take_turn: bool):
+    # Built once, on the table (no ORM bulk-insert machinery).
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    table = WebhookEvent.__table__
+    key = cast(table.c.lane, BigInteger) + _TURN_KEY
+    turn = func.pg_try_advisory_lock(key) if take_turn else literal(False)
+    return (
+        dialect.insert(table)
+        .on_conflict_do_nothing(index_elements=["provider_event_id"])
+        .returning(table.c.id, turn, table.c.lane)
+    )
+
+
+def take_turn(lane: int | None) -> bool:
+    """Take a lane's turn (every lane's for None) until the transaction ends; False if taken.
+
+    SQLite writes one transaction at a time anyway: always True there.
+    """
+    if not is_postgres():
+        return True
+    lanes = range(LANES) if lane is None else [lane]
+    locks = [func.pg_try_advisory_xact_lock(turn_key(n)) for n in lanes]
+    return all(db.session.execute(select(*locks)).one())

@@ -94,7 +94,11 @@ def email_row(
     if not case.debtor.email:
         return None
     language = language_of(case)
-    agency = context.pop("agency", None) or db.session.execute(select(Agency)).scalar_one_or_none()
+    # An agency passed (even None: looked up already, there is none) saves a query per message.
+    if "agency" in context:
+        agency = context.pop("agency")
+    else:
+        agency = db.session.execute(select(Agency)).scalar_one_or_none()
     subject_text, text, html = render(
         template, language, subject, case=case, agency=agency, **context
     )

@@ -15,6 +15,8 @@ from portal.pdf import Document
 from portal.security import case_link
 from portal.services import audit, mail
 
+_LOOK_UP = object()  # queue_email without an agency: the mail service looks it up
+
 
 def issue(payment: Payment, amount: int, balance_after: int, paid_on: dt.date) -> Receipt:
     """Number a receipt for a succeeded payment and queue its e-mail (the caller commits)."""
@@ -32,8 +34,11 @@ def issue(payment: Payment, amount: int, balance_after: int, paid_on: dt.date) -
     return receipt
 
 
-def queue_email(receipt: Receipt, case: Case, agency: Agency | None = None) -> Message | None:
+def queue_email(receipt: Receipt, case: Case, agency: Agency | None = _LOOK_UP) -> Message | None:
     """Record the receipt e-mail (key `receipt:<number>`); the caller commits and delivers.
+
+    `agency` is the sender, looked up by the caller once per batch (None: there is none); left
+    out, it is looked up here.
 
     The key comes from the receipt's number, known before any write (its id is not). A receipt
     is issued once per payment, so the key is new: the message is built and added without a
@@ -47,7 +52,7 @@ def queue_email(receipt: Receipt, case: Case, agency: Agency | None = None) -> M
             subject=_l("Receipt %(number)s: payment received", number=receipt.number),
             receipt=receipt,
             link=case_link(case.id, case.link_version),
-            agency=agency,
+            **({} if agency is _LOOK_UP else {"agency": agency}),
         )
     if message is None:
         return None

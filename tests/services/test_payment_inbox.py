@@ -3,7 +3,7 @@
 import time
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from portal.domain.ledger import EntryKind
 from portal.extensions import db
@@ -127,3 +127,72 @@ def test_while_another_run_has_the_turn_the_event_is_recorded_and_queued(two_pen
     assert row.outcome is None and row.object["id"] == payment.provider_payment_intent_id
     assert [a.outcome for a in payment_events.drain()] == ["succeeded"]
     assert payment_entries() == 1
+
+
+def test_a_payments_events_share_a_lane(two_pending):
+    for payment in two_pending:
+        intent = succeeded(payment, "evt_a").object
+        checkout = succeeded(payment, "evt_b", "checkout.session").object
+        assert payment_inbox.lane_of(intent) == payment_inbox.lane_of(checkout)
+    assert payment_inbox.lane_of({"object": "balance"}) == 0
+    lanes = {payment_inbox.lane_of({"metadata": {"payment_id": str(n)}}) for n in range(20)}
+    assert lanes == set(range(payment_inbox.LANES))
+
+
+def test_the_receipt_e_mail_of_a_batch_does_not_look_the_agency_up_again(two_pending):
+    statements = []
+    payment_events.record(succeeded(two_pending[0], "evt_one"))
+    payment_events.record(succeeded(two_pending[1], "evt_two"))
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        payment_events.apply_pending()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert db.session.scalar(select(func.count(Message.id))) == 2
+    assert sum("FROM agencies" in s for s in statements) == 1  # once per batch, none found
+
+
+@pytest.mark.postgres
+def test_lanes_are_applied_side_by_side_and_the_turn_is_given_back(factories):
+    cases = [factories.case(lines=(4_000,)) for _ in range(8)]
+    payments = [factories.online_payment(c, amount=4_000, status="pending") for c in cases]
+    by_lane = {}
+    for payment in payments:
+        by_lane.setdefault(payment_inbox.lane_of(succeeded(payment, "x").object), payment)
+    busy, free = by_lane[0], by_lane[1]
+    with db.engine.connect() as other:  # another run applies lane 0
+        other.execute(select(func.pg_advisory_lock(payment_inbox.turn_key(0))))
+        assert payment_events.handle_event(succeeded(busy, "evt_busy")) == "queued"
+        assert payment_events.handle_event(succeeded(free, "evt_free")) == "succeeded"
+        other.execute(select(func.pg_advisory_unlock(payment_inbox.turn_key(0))))
+        other.commit()
+    with db.engine.connect() as other:  # the run that applied lane 1 gave its turn back
+        taken = func.pg_try_advisory_lock(payment_inbox.turn_key(1))
+        assert other.execute(select(taken)).scalar() is True
+        other.execute(select(func.pg_advisory_unlock(payment_inbox.turn_key(1))))
+        other.commit()
+    assert [a.event_id for a in payment_events.drain(0)] == ["evt_busy"]
+    assert payment_entries() == 2
+
+
+@pytest.mark.postgres
+def test_the_turn_is_given_back_when_applying_fails(two_pending, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("bad batch")
+
+    monkeypatch.setattr(payment_events, "_apply_batch", broken)
+    payment = two_pending[0]
+    with pytest.raises(RuntimeError):
+        payment_events.handle_event(succeeded(payment, "evt_x"))
+    lane = payment_inbox.lane_of(succeeded(payment, "x").object)
+    with db.engine.connect() as other:
+        taken = func.pg_try_advisory_lock(payment_inbox.turn_key(lane))
+        assert other.execute(select(taken)).scalar() is True
+        other.execute(select(func.pg_advisory_unlock(payment_inbox.turn_key(lane))))
+        other.commit()
+    row = db.session.execute(select(WebhookEvent)).scalar_one()  # recorded: acknowledged or not,
+    assert row.outcome is None  # it waits for the next run

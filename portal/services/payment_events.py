@@ -22,7 +22,7 @@ from sqlalchemy import case, select, update
 from portal.extensions import db
 from portal.models import Message, WebhookEvent
 from portal.payments.gateway import Event
-from portal.services import mail, payment_handlers, payment_reversals
+from portal.services import audit, mail, payment_handlers, payment_reversals
 from portal.services import payment_inbox as inbox
 from portal.services.payment_batch import Batch
 from portal.services.payments import gateway
@@ -196,10 +196,11 @@ def _apply(records: list[WebhookEvent]) -> tuple[dict[int, Applied], list[Messag
         return (payment.case_id if payment else 0, pair[0].id)
 
     applied = {}
-    for rec, event in sorted(events, key=case_first):
-        handler = HANDLERS.get(event.type)
-        rec.outcome = handler(event, rec, batch) if handler else "ignored"
-        applied[rec.id] = Applied(event.id, event.type, rec.outcome)
+    with audit.in_bulk():  # the batch's audit rows in one statement
+        for rec, event in sorted(events, key=case_first):
+            handler = HANDLERS.get(event.type)
+            rec.outcome = handler(event, rec, batch) if handler else "ignored"
+            applied[rec.id] = Applied(event.id, event.type, rec.outcome)
     return applied, batch.outbox
 
 

@@ -9,12 +9,26 @@ apply. A payment's events share a lane; a case's balance is guarded by its row l
 """
 
 import functools
+import threading
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import BigInteger, cast, func, literal, select
+from flask import current_app
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Engine,
+    Row,
+    cast,
+    create_engine,
+    func,
+    literal,
+    select,
+)
+from sqlalchemy import event as sa_event
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 
 from portal.extensions import db
 from portal.models import WebhookEvent
@@ -64,8 +78,8 @@ def recorded(event: Event, source: str) -> Iterator[tuple[int | None, bool]]:
     The same round trip asks for the lane's turn (a session lock, new rows only): it is held
     until the block ends, on a connection kept for that, and released even on failure.
     """
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        row = conn.execute(_insert_once("postgresql", True), values(event, source)).first()
+    conn, row = _insert_with_retry(values(event, source))
+    with conn:
         if row is None or not row[1]:
             yield (None if row is None else row[0]), False
             return
@@ -77,6 +91,41 @@ def recorded(event: Event, source: str) -> Iterator[tuple[int | None, bool]]:
             except Exception:  # the lock must not outlive this: closing the session frees it
                 conn.invalidate()
                 raise
+
+
+def _insert_with_retry(params: dict) -> tuple[Connection, Row | None]:
+    # The recorder's pool does not ping a connection before lending it (a round trip per event):
+    # a connection found dead by the INSERT itself is dropped and the INSERT sent once more on a
+    # new one. That is safe because the INSERT is idempotent: if the first one did land, the
+    # second finds the row (no turn taken; the event waits for its lane's next run).
+    for attempt in (1, 2):
+        conn = _recorder().connect()
+        try:
+            return conn, conn.execute(_insert_once("postgresql", True), params).first()
+        except DBAPIError as exc:
+            conn.close()
+            if attempt == 2 or not exc.connection_invalidated:
+                raise
+    raise AssertionError("unreachable")
+
+
+_recorders_made = threading.Lock()
+
+
+def _recorder() -> Engine:
+    """The app's engine for recording: autocommit connections, no ping (see above)."""
+    engines = current_app.extensions.setdefault("payment_inbox", {})
+    engine = engines.get("recorder")
+    if engine is None:
+        with _recorders_made:
+            engine = engines.get("recorder")
+            if engine is None:
+                main = db.engine
+                engine = create_engine(main.url, isolation_level="AUTOCOMMIT")
+                # Disposed with the app's engine (tests, forks): never a pool left open.
+                sa_event.listen(main, "engine_disposed", lambda _engine: engine.dispose())
+                engines["recorder"] = engine
+    return engine
 
 
 @functools.cache

@@ -3,7 +3,7 @@
 import time
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 
 from portal.domain.ledger import EntryKind
 from portal.extensions import db
@@ -196,3 +196,19 @@ def test_the_turn_is_given_back_when_applying_fails(two_pending, monkeypatch):
         other.commit()
     row = db.session.execute(select(WebhookEvent)).scalar_one()  # recorded: acknowledged or not,
     assert row.outcome is None  # it waits for the next run
+
+
+@pytest.mark.postgres
+def test_recording_survives_connections_the_database_dropped(two_pending):
+    first, second = two_pending
+    assert payment_events.handle_event(succeeded(first, "evt_before")) == "succeeded"
+    db.session.execute(  # a database restart, as seen by the pooled connections
+        text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    )
+    db.session.commit()
+    assert payment_events.handle_event(succeeded(second, "evt_after")) == "succeeded"
+    assert payment_events.handle_event(succeeded(second, "evt_after")) == "duplicate"
+    assert payment_entries() == 2

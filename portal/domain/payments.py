@@ -24,6 +24,9 @@ class PaymentPurpose(StrEnum):
     INSTALMENT = "instalment"
 
 
+# Money that reached the creditor (a refund may have given some back): what receipts cover.
+RECEIVED = frozenset({PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED})
+
 PAYMENT_TRANSITIONS: dict[PaymentStatus, frozenset[PaymentStatus]] = {
     PaymentStatus.PENDING: frozenset(
         {PaymentStatus.PROCESSING, PaymentStatus.SUCCEEDED, PaymentStatus.FAILED}

@@ -12,13 +12,11 @@ from sqlalchemy import bindparam, exists, select, true
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from portal.domain.payments import PaymentStatus
+from portal.domain.payments import RECEIVED
 from portal.extensions import db
 from portal.models import Agency, Case, Creditor, Debtor, Payment, PlanProposal
 from portal.services import plans
 from portal.services.cases import Overview, overview
-
-RECEIVED = (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED)
 
 # Plain entities rather than joined eager loading (a third cheaper); the loader then sets
 # `case.creditor` and `case.debtor` itself.

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from portal.domain.ledger import EntryKind
-from portal.domain.payments import PaymentStatus
+from portal.domain.payments import RECEIVED, PaymentStatus
 from portal.extensions import db
 from portal.models import ActorKind, Payment, PaymentReversal, WebhookEvent
 from portal.payments.gateway import Event
@@ -47,11 +47,17 @@ def _refunded_so_far(payment: Payment) -> int:
     return sum(rows)
 
 
+def _received_payment(obj: dict, record: WebhookEvent, batch: Batch) -> Payment | None:
+    """The event's payment if its money was received (only then can it be reversed)."""
+    payment = find_payment(obj, record, batch)
+    return payment if payment is not None and payment.status in RECEIVED else None
+
+
 def _on_refunded(event: Event, record: WebhookEvent, batch: Batch) -> str:
     """`charge.refunded` carries the cumulative amount refunded: record what is new."""
     obj = event.object
-    payment = find_payment(obj, record, batch)
-    if payment is None or payment.status not in (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED):
+    payment = _received_payment(obj, record, batch)
+    if payment is None:
         return "unknown_payment"
     total = int(obj.get("amount_refunded") or 0)
     new = total - _refunded_so_far(payment)
@@ -64,8 +70,8 @@ def _on_refunded(event: Event, record: WebhookEvent, batch: Batch) -> str:
 
 def _on_dispute(event: Event, record: WebhookEvent, batch: Batch) -> str:
     obj = event.object
-    payment = find_payment(obj, record, batch)
-    if payment is None or payment.status not in (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED):
+    payment = _received_payment(obj, record, batch)
+    if payment is None:
         return "unknown_payment"
     amount = int(obj.get("amount") or 0)
     if event.type == "charge.dispute.created":

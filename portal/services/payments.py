@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from portal.domain.payments import (
+    RECEIVED,
     NothingToPay,
     PaymentPurpose,
     PaymentStatus,
@@ -177,5 +178,5 @@ def case_payments(case_id: int, *, attempts: bool = True) -> list[Payment]:
     """A case's payments, newest first; without `attempts`, only money received."""
     stmt = select(Payment).where(Payment.case_id == case_id)
     if not attempts:
-        stmt = stmt.where(Payment.status.in_([PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED]))
+        stmt = stmt.where(Payment.status.in_(RECEIVED))
     return list(db.session.execute(stmt.order_by(Payment.id.desc())).scalars())

@@ -60,17 +60,22 @@ def has_pending_proposal(case_id: int) -> bool:
     return pending_proposal(case_id) is not None
 
 
-def reminders_paused_case_ids() -> Select:
-    """A select of the ids of cases whose ordinary reminders must stop.
+def reminders_paused():
+    """A condition on `Case`: its ordinary reminders must stop.
 
-    That is: a proposal is pending, or a plan is active or at risk. Use it in SQL, e.g.
-    `Case.id.not_in(reminders_paused_case_ids())`.
+    That is: a proposal is pending, or a plan is active or at risk. Correlated EXISTS, so a
+    query filtering cases with it (`~reminders_paused()`) reads only the cases it looks at.
     """
     pending = exists().where(
         PlanProposal.case_id == Case.id, PlanProposal.status == ProposalStatus.PENDING
     )
     live = exists().where(Plan.case_id == Case.id, Plan.status.in_(LIVE_PLAN))
-    return select(Case.id).where(or_(pending, live))
+    return or_(pending, live)
+
+
+def reminders_paused_case_ids() -> Select:
+    """A select of the ids of cases whose ordinary reminders must stop (for counts)."""
+    return select(Case.id).where(reminders_paused())
 
 
 def _locked_live_plan(case_id: int) -> Plan | None:

@@ -4,11 +4,10 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from portal.domain import reminders as rules
-from portal.domain.plan_states import LIVE_PLAN, ProposalStatus
 from portal.domain.states import CaseStatus
 from portal.extensions import db
 from portal.models import (
@@ -16,23 +15,11 @@ from portal.models import (
     CaseReminder,
     DebtLine,
     DebtorPreference,
-    Plan,
-    PlanProposal,
     ReminderContact,
     TimeBarReview,
 )
 from portal.services import plans
 from portal.services.amounts import CaseAmounts, amounts_for
-
-
-def _paused_by_a_plan():
-    """The rule of plans.reminders_paused_case_ids (a pending proposal, a live plan) as EXISTS
-    on this case: with NOT IN that select, PostgreSQL scans every case for each batch."""
-    pending = exists().where(
-        PlanProposal.case_id == Case.id, PlanProposal.status == ProposalStatus.PENDING
-    )
-    live = exists().where(Plan.case_id == Case.id, Plan.status.in_(LIVE_PLAN))
-    return or_(pending, live)
 
 
 def due_cases_query(at: dt.datetime, after_id: int = 0, limit: int | None = None, lock=False):
@@ -49,7 +36,7 @@ def due_cases_query(at: dt.datetime, after_id: int = 0, limit: int | None = None
                 CaseReminder.time_bar.is_(None),
                 CaseReminder.time_bar != TimeBarReview.REQUIRED,
             ),
-            ~_paused_by_a_plan(),
+            ~plans.reminders_paused(),  # EXISTS: a NOT IN made PostgreSQL scan every case
         )
         .options(joinedload(Case.debtor), joinedload(Case.creditor))
         .order_by(Case.id)

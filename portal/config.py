@@ -82,9 +82,12 @@ def from_environment(
         "BABEL_DEFAULT_TIMEZONE": env.get("PORTAL_TIMEZONE", "Europe/Paris"),
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
         "LANGUAGES": ("fr", "en"),
-        # A server may drop idle connections (restart, failover): test each before use. An
-        # SQLite file has no connection to lose, so it skips the extra round trip.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
+        # A server may drop idle connections: those it closed (restart, failover) are replaced
+        # at checkout by portal/db_liveness.py, with no round trip; those a network device
+        # drops silently are retired by age. An SQLite file has no connection to lose.
+        "SQLALCHEMY_ENGINE_OPTIONS": (
+            {} if database_url.startswith("sqlite") else {"pool_recycle": 1800}
+        ),
         # Mail: with no MAIL_SERVER, messages are recorded and shown to staff, not sent.
         "MAIL_SERVER": env.get("MAIL_SERVER", ""),
         "MAIL_PORT": _int(env, "MAIL_PORT", 587),

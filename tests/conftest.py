@@ -4,6 +4,7 @@ emptied after each test, an app, a client, a CLI runner, and the factories."""
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -275,3 +276,22 @@ def stripe_double(_stripe_double_server, app, web_app):
     double.wait_idle(5)
     for application, old in zip((app, web_app), saved, strict=True):
         application.config.update(old)
+
+
+def drop_other_connections() -> None:
+    """What a database restart does to every pooled connection but this session's (PostgreSQL).
+
+    Returns once the server has ended them: their sockets are closed by then.
+    """
+    others = (
+        "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        " AND backend_type = 'client backend'"
+    )
+    conn = _db.session.connection()  # the session's own connection is the one spared
+    conn.execute(text(f"SELECT pg_terminate_backend(pid) {others}"))
+    for _ in range(500):
+        conn.execute(text("SELECT pg_stat_clear_snapshot()"))  # a fresh look each time
+        if not conn.execute(text(f"SELECT count(*) {others}")).scalar_one():
+            break
+        time.sleep(0.01)
+    _db.session.commit()

@@ -66,8 +66,19 @@ class CasePage:
         return lines + tuple(tuple(m) for m in o.movements)
 
 
+def _reads_without_transaction() -> None:
+    """Send the page's reads without BEGIN and ROLLBACK: two round trips fewer on PostgreSQL.
+
+    Under READ COMMITTED each statement sees its own snapshot anyway, so a transaction around
+    these reads would make them no more consistent. Only for a request that writes nothing.
+    """
+    if db.session.get_bind().dialect.name != "sqlite" and not db.session().in_transaction():
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
 def load_case_page(case_id: int) -> CasePage | None:
     """The case page's data, or None when the case does not exist."""
+    _reads_without_transaction()
     row = db.session.execute(_PAGE, {"case_id": case_id}).one_or_none()
     if row is None:
         return None

@@ -30,6 +30,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
+from portal import db_liveness
 from portal.extensions import db
 from portal.models import WebhookEvent
 from portal.models.base import utcnow
@@ -94,9 +95,9 @@ def recorded(event: Event, source: str) -> Iterator[tuple[int | None, bool]]:
 
 
 def _insert_with_retry(params: dict) -> tuple[Connection, Row | None]:
-    # The recorder's pool does not ping a connection before lending it (a round trip per event):
-    # a connection found dead by the INSERT itself is dropped and the INSERT sent once more on a
-    # new one. That is safe because the INSERT is idempotent: if the first one did land, the
+    # The recorder's pool does not ping a connection before lending it (a round trip per event;
+    # db_liveness replaces those the server closed): one that dies unnoticed is found dead by
+    # the INSERT itself, dropped, and the INSERT sent once more on a new one. That is safe because the INSERT is idempotent: if the first one did land, the
     # second finds the row (no turn taken; the event waits for its lane's next run).
     for attempt in (1, 2):
         conn = _recorder().connect()
@@ -113,7 +114,7 @@ _recorders_made = threading.Lock()
 
 
 def _recorder() -> Engine:
-    """The app's engine for recording: autocommit connections, no ping (see above)."""
+    """The app's engine for recording: autocommit connections, no ping round trip (see above)."""
     engines = current_app.extensions.setdefault("payment_inbox", {})
     engine = engines.get("recorder")
     if engine is None:
@@ -122,6 +123,7 @@ def _recorder() -> Engine:
             if engine is None:
                 main = db.engine
                 engine = create_engine(main.url, isolation_level="AUTOCOMMIT")
+                db_liveness.watch(engine)
                 # Disposed with the app's engine (tests, forks): never a pool left open.
                 sa_event.listen(main, "engine_disposed", lambda _engine: engine.dispose())
                 engines["recorder"] = engine

@@ -3,13 +3,14 @@
 import time
 
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event, func, select
 
 from portal.domain.ledger import EntryKind
 from portal.extensions import db
 from portal.models import LedgerEntry, Message, Receipt, WebhookEvent
 from portal.payments.gateway import Event
 from portal.services import payment_events, payment_handlers, payment_inbox
+from tests.conftest import drop_other_connections
 
 
 def succeeded(payment, event_id: str, kind: str = "payment_intent") -> Event:
@@ -202,13 +203,7 @@ def test_the_turn_is_given_back_when_applying_fails(two_pending, monkeypatch):
 def test_recording_survives_connections_the_database_dropped(two_pending):
     first, second = two_pending
     assert payment_events.handle_event(succeeded(first, "evt_before")) == "succeeded"
-    db.session.execute(  # a database restart, as seen by the pooled connections
-        text(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-    )
-    db.session.commit()
+    drop_other_connections()  # a database restart, as seen by the pooled connections
     assert payment_events.handle_event(succeeded(second, "evt_after")) == "succeeded"
     assert payment_events.handle_event(succeeded(second, "evt_after")) == "duplicate"
     assert payment_entries() == 2

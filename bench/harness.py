@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 WRK = os.environ.get("WRK", "wrk")
+COOKIE_JAR = Path(__file__).with_name("cookie_jar.lua")
 
 
 class BenchError(RuntimeError):
@@ -299,11 +300,14 @@ def wrk(url: str, load: Load, cookie: str | None = None, duration: int | None = 
         "30s",
         "--latency",
     ]
-    if cookie:
-        command += ["-H", f"Cookie: {cookie}"]
+    env = None
+    if cookie:  # kept up to date from each response, as a browser keeps it
+        command += ["-s", str(COOKIE_JAR)]
+        env = {**os.environ, "WRK_COOKIE": cookie}
     command.append(url)
     proc = subprocess.Popen(
         command,
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

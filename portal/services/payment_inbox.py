@@ -97,8 +97,9 @@ def recorded(event: Event, source: str) -> Iterator[tuple[int | None, bool]]:
 def _insert_with_retry(params: dict) -> tuple[Connection, Row | None]:
     # The recorder's pool does not ping a connection before lending it (a round trip per event;
     # db_liveness replaces those the server closed): one that dies unnoticed is found dead by
-    # the INSERT itself, dropped, and the INSERT sent once more on a new one. That is safe because the INSERT is idempotent: if the first one did land, the
-    # second finds the row (no turn taken; the event waits for its lane's next run).
+    # the INSERT itself, dropped, and the INSERT sent once more on a new one. That is safe
+    # because the INSERT is idempotent: if the first one did land, the second finds the row
+    # (no turn taken; the event waits for its lane's next run).
     for attempt in (1, 2):
         conn = _recorder().connect()
         try:

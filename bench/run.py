@@ -452,7 +452,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--reminders-workers",
         type=int,
         default=1,
-        help="reminders scenario: job processes run at once (memory is their sum)",
+        help="reminders scenario: worker processes the job forks (memory: their PSS summed)",
+    )
+    parser.add_argument(
+        "--reminders-sink",
+        choices=["lean", "aiosmtpd"],
+        default="lean",
+        help="reminders scenario: the SMTP sink (lean: bench/smtp_sink.py)",
     )
     parser.add_argument(
         "--databases",

@@ -33,9 +33,21 @@ REASONS = {
     help="E-mail plans' debtors 3 days before each instalment (default: yes).",
 )
 @click.option("--verbose", "-v", is_flag=True, help="With --dry-run: list every planned step.")
-def send_reminders(dry_run, at_text, limit, weekly_cap, instalments, verbose) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1, max=16),
+    default=1,
+    help="Worker processes sending at once (PostgreSQL; e.g. one per core).",
+)
+def send_reminders(dry_run, at_text, limit, weekly_cap, instalments, verbose, workers) -> None:
     """Send the reminder steps that are due (safe to run twice, or on two machines)."""
-    from portal.services import reminders
+    from portal.extensions import db
+    from portal.services import reminders, reminders_workers
+
+    if workers > 1 and dry_run:
+        raise click.UsageError("--workers goes with a real run, not with --dry-run")
+    if workers > 1 and db.engine.dialect.name != "postgresql":
+        raise click.UsageError("--workers needs PostgreSQL (runs at once rely on SKIP LOCKED)")
 
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     now = dt.datetime.now(dt.UTC)
@@ -52,14 +64,24 @@ def send_reminders(dry_run, at_text, limit, weekly_cap, instalments, verbose) ->
         total = min(total, limit)
     label = "Planning" if dry_run else "Sending"
     with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
-        report = reminders.run(
-            at,
-            dry_run=dry_run,
-            limit=limit,
-            weekly_cap=weekly_cap,
-            instalments=instalments,
-            progress=bar.update,
-        )
+        if workers > 1:
+            report = reminders_workers.run_in_processes(
+                at,
+                workers,
+                limit=limit,
+                weekly_cap=weekly_cap,
+                instalments=instalments,
+                progress=bar.update,
+            )
+        else:
+            report = reminders.run(
+                at,
+                dry_run=dry_run,
+                limit=limit,
+                weekly_cap=weekly_cap,
+                instalments=instalments,
+                progress=bar.update,
+            )
     when = at.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
     verb = "would record" if dry_run else "recorded"
     click.echo(

@@ -87,6 +87,7 @@ class Runner:
     batch_letters: list = field(default_factory=list)  # recorded at the commit, after e-mails
     batch_steps: Counter = field(default_factory=Counter)  # channels used in the batch
     sender: mail_delivery.BackgroundSender | None = None
+    background: bool = True  # send in a thread while the next batch is prepared
 
     def run(self, limit: int | None = None, progress: Callable[[int], None] = lambda n: None):
         """Take every due case in batches (at most `limit` cases); deliver what was recorded."""
@@ -94,7 +95,9 @@ class Runner:
         self.agency = db.session.execute(select(Agency)).scalar_one_or_none()
         if not self.dry_run and mail.smtp_configured():
             settings = mail_delivery.MailSettings.from_config(current_app.config)
-            self.sender = mail_delivery.BackgroundSender(mail_delivery.Sender(db.engine, settings))
+            sender = mail_delivery.Sender(db.engine, settings)
+            kind = mail_delivery.BackgroundSender if self.background else mail_delivery.InlineSender
+            self.sender = kind(sender)
         try:
             self._send_left_over()
             self._take_due(limit, progress)

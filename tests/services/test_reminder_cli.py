@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 import time_machine
 
 from portal.domain.reminders import DEFAULT_SEQUENCE
@@ -65,3 +66,23 @@ def test_sequence_show_set_reset(runner, factories):
     assert sequence_of(creditor.id) == DEFAULT_SEQUENCE
     missing = runner.invoke(args=["portal", "reminder-sequence", "--creditor-id", "999999"])
     assert missing.exit_code == 0  # showing: the default applies to any id
+
+
+def test_workers_need_a_real_run_on_postgresql(runner, db):
+    dry = runner.invoke(args=["portal", "send-reminders", "--dry-run", "--workers", "2"])
+    assert dry.exit_code == 2 and "--workers goes with a real run" in dry.output
+    if db.engine.dialect.name != "postgresql":
+        result = runner.invoke(args=["portal", "send-reminders", "--workers", "2"])
+        assert result.exit_code == 2 and "--workers needs PostgreSQL" in result.output
+
+
+@pytest.mark.postgres
+def test_send_with_two_workers(runner, factories, smtp):
+    for _ in range(5):
+        factories.case()
+    with time_machine.travel(TUESDAY_UTC, tick=True):
+        result = runner.invoke(args=["portal", "send-reminders", "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    assert "5 step(s) recorded (5 e-mail(s), 0 letter(s))" in result.output
+    assert "Delivered: 5" in result.output
+    assert len(smtp.messages) == 5

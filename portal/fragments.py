@@ -20,7 +20,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 
-from flask import current_app, render_template, request, session
+from flask import current_app, g, render_template, request, session
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import event, inspect
@@ -79,7 +79,9 @@ class FragmentCache:
 
 def init_app(app) -> None:
     """Give the app its fragment cache (FRAGMENT_CACHE_SIZE entries; 0 turns it off)."""
-    app.extensions["fragments"] = FragmentCache(app.config.get("FRAGMENT_CACHE_SIZE", 512))
+    size = app.config.get("FRAGMENT_CACHE_SIZE", 512)
+    app.extensions["fragments"] = FragmentCache(size)
+    app.extensions["csrf_tokens"] = FragmentCache(size)
 
 
 _COLUMNS: dict[type, tuple[str, ...]] = {}
@@ -152,5 +154,24 @@ def render_fragment(template: str, *, rows: tuple = (), **context) -> Markup:
         elif key is not None:
             cache.put(key, html)
     if CSRF_PLACEHOLDER in html:
-        html = html.replace(CSRF_PLACEHOLDER, generate_csrf())
+        html = html.replace(CSRF_PLACEHOLDER, _csrf_token())
     return Markup(html)
+
+
+def _csrf_token() -> str:
+    """The session's signed CSRF token, signed once per session and process.
+
+    Flask-WTF signs the session's raw token again for every request (with a timestamp); with no
+    time limit on tokens (WTF_CSRF_TIME_LIMIT None) an earlier signature of the same raw token
+    is just as valid, so it is kept, bounded like the pages.
+    """
+    raw = session.get("csrf_token")
+    if current_app.config.get("WTF_CSRF_TIME_LIMIT") is not None or not raw or "csrf_token" in g:
+        return generate_csrf()
+    tokens: FragmentCache = current_app.extensions["csrf_tokens"]
+    signed = tokens.get(raw.encode())
+    if signed is None:
+        signed = generate_csrf()
+        tokens.put(raw.encode(), signed)
+    g.csrf_token = signed  # any other form of this request shows the same token
+    return signed

@@ -8,7 +8,7 @@ proposals or payments costs the queries that show them. Nothing is read while th
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, exists, select, true
+from sqlalchemy import bindparam, exists, or_, select, true
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -17,6 +17,13 @@ from portal.extensions import db
 from portal.models import Agency, Case, Creditor, Debtor, Payment, PlanProposal
 from portal.services import plans
 from portal.services.cases import Overview, overview
+
+
+def _received():
+    # Not `in_(RECEIVED)`: an IN list is an expanding parameter, rewritten into the SQL string
+    # at every execution; these are fixed values, so the statement is compiled once and for all.
+    return or_(*(Payment.status == status for status in sorted(RECEIVED)))
+
 
 # Plain entities rather than joined eager loading (a third cheaper); the loader then sets
 # `case.creditor` and `case.debtor` itself.
@@ -27,9 +34,7 @@ _PAGE = (
         Debtor,
         Agency,
         exists().where(PlanProposal.case_id == Case.id).label("has_proposals"),
-        exists()
-        .where(Payment.case_id == Case.id, Payment.status.in_(RECEIVED))
-        .label("has_payments"),
+        exists().where(Payment.case_id == Case.id, _received()).label("has_payments"),
     )
     .join(Creditor, Creditor.id == Case.creditor_id)
     .join(Debtor, Debtor.id == Case.debtor_id)
@@ -39,7 +44,7 @@ _PAGE = (
 _PAYMENTS = (
     select(Payment)
     .options(selectinload(Payment.receipt))
-    .where(Payment.case_id == bindparam("case_id"), Payment.status.in_(RECEIVED))
+    .where(Payment.case_id == bindparam("case_id"), _received())
     .order_by(Payment.id.desc())
 )
 

@@ -118,6 +118,21 @@ def test_forms_in_a_reused_body_carry_each_sessions_own_token(web_app, factories
         assert "Withdrawn" in text_of(second.get("/case").text)
 
 
+def test_a_new_session_gets_a_new_token_and_the_old_one_is_refused(client, factories, cache):
+    """Tokens are signed once per session: logging in again starts over."""
+    case = factories.case(lines=(10_000,), debtor_=factories.debtor(language="en"))
+    log_in(client, case, lang=None)
+    before = csrf_token(client.get("/case").text)
+    assert csrf_token(client.get("/case").text) == before  # the same session, the same token
+    assert client.post("/logout", data={"csrf_token": before}).status_code == 303
+    log_in(client, case, lang=None)
+    after = csrf_token(client.get("/case").text)
+    assert after != before
+    language = {"lang": "fr", "next": "/case"}
+    assert client.post("/language", data={**language, "csrf_token": before}).status_code == 400
+    assert client.post("/language", data={**language, "csrf_token": after}).status_code == 303
+
+
 def form_token(html: str, action: str) -> str:
     return csrf_token(html[html.index(action) :])
 

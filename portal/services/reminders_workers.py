@@ -10,6 +10,7 @@ instalment reminders itself, as a single run would.
 """
 
 import datetime as dt
+import gc
 import json
 import os
 import selectors
@@ -18,9 +19,13 @@ import traceback
 from collections import Counter
 from collections.abc import Callable
 
+from flask import current_app
+from flask_babel import force_locale
+
 from portal.domain import reminders as rules
 from portal.extensions import db
-from portal.services import reminders
+from portal.i18n import babel_locale
+from portal.services import mail_render, reminders
 
 
 class WorkerFailed(RuntimeError):
@@ -42,6 +47,7 @@ def run_in_processes(
         raise ValueError("several reminder workers need PostgreSQL (SKIP LOCKED)")
     db.session.remove()
     db.engine.dispose()  # no connection may be shared with a child
+    _warm_up()
     share = None if limit is None else -(-limit // workers)
     pipes = {}
     for _ in range(workers):
@@ -53,11 +59,27 @@ def run_in_processes(
         os.close(write)
         pipes[pid] = read
     forked(list(pipes))
-    report = _collect(pipes, progress)
+    try:
+        report = _collect(pipes, progress)
+    finally:
+        gc.unfreeze()
     # What a worker left pending (an SMTP error), then the instalment reminders, here.
     rest = reminders.Runner(at=at, weekly_cap=weekly_cap, instalments=instalments).run(limit=0)
     _merge(report, rest)
     return report
+
+
+def _warm_up() -> None:
+    """Load here what every worker needs (compiled e-mail templates, locale data), and keep
+    the collector off it, so that the workers share those pages instead of copying them."""
+    for language in current_app.config["LANGUAGES"]:
+        with force_locale(babel_locale(language)):
+            renderer = mail_render.renderer(language)
+            for name in ("first_notice", "reminder", "formal_notice", "instalment"):
+                for kind in ("txt", "html"):
+                    renderer.template(f"email/reminder_{name}.{kind}")
+    gc.collect()
+    gc.freeze()  # a collection in a worker would write to every page of these objects
 
 
 def _work(fd: int, at: dt.datetime, limit: int | None, weekly_cap: int) -> None:

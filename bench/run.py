@@ -451,8 +451,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--reminders-workers",
         type=int,
-        default=1,
-        help="reminders scenario: worker processes the job forks (memory: their PSS summed)",
+        default=2,
+        help="reminders scenario: worker processes the job forks (memory: their PSS summed; "
+        "1: one process, sending in a thread)",
     )
     parser.add_argument(
         "--reminders-sink",

@@ -193,7 +193,12 @@ def proposal_counter(proposal_id: int):
         first = parse_date_of_birth(form.first_due_on.data or "")
         count = (form.count.data or "").strip()
         if first is None or not count.isdigit() or not 1 <= int(count) <= schedule.MAX_INSTALMENTS:
-            form.count.errors.append(_("Give a number of instalments (1 to 60) and a date."))
+            form.count.errors.append(
+                _(
+                    "Give a number of instalments (1 to %(max)s) and a date.",
+                    max=schedule.MAX_INSTALMENTS,
+                )
+            )
             return _detail(found, counter_form=form, status=422)
         try:
             lines = schedule.build(balance, first, frequency, count=int(count))
@@ -216,7 +221,7 @@ def proposal_counter(proposal_id: int):
                 amount=str(to_decimal(balance, case.currency)),
             ),
             "dates": _("Dates must be in order, one per instalment, none in the past."),
-            "count": _("Give between 1 and 60 instalments."),
+            "count": _("Give between 1 and %(max)s instalments.", max=schedule.MAX_INSTALMENTS),
         }
         form.lines.errors.append(messages.get(str(exc), messages["dates"]))
         return _detail(found, counter_form=form, status=422)

@@ -24,6 +24,7 @@ import re
 import smtplib
 import ssl
 import time
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -104,6 +105,8 @@ def send(smtp: smtplib.SMTP, settings: MailSettings, row) -> None:
     if not row.recipient.isascii():  # SMTPUTF8 address: the standard library knows the dance
         smtp.send_message(_stdlib_email(settings, row, msgid))
         return
+    smtp.ehlo_or_helo_if_needed()
+    eight_bit = smtp.has_extn("8bitmime")  # UTF-8 bodies as they are, not quoted-printable
     data = mail_mime.email_bytes(
         sender=settings.sender,
         recipient=row.recipient,
@@ -113,19 +116,23 @@ def send(smtp: smtplib.SMTP, settings: MailSettings, row) -> None:
         language=row.language,
         msgid=msgid,
         headers=row.headers,
+        eight_bit=eight_bit,
     )
-    smtp.ehlo_or_helo_if_needed()
+    options = ["BODY=8BITMIME"] if eight_bit else []
     if smtp.has_extn("pipelining"):
-        send_pipelined(smtp, settings.sender_address, row.recipient, data)
+        send_pipelined(smtp, settings.sender_address, row.recipient, data, options)
     else:
-        smtp.sendmail(settings.sender_address, [row.recipient], data)
+        smtp.sendmail(settings.sender_address, [row.recipient], data, options)
 
 
-def send_pipelined(smtp: smtplib.SMTP, sender: str, recipient: str, data: bytes) -> None:
+def send_pipelined(
+    smtp: smtplib.SMTP, sender: str, recipient: str, data: bytes, options: Sequence[str] = ()
+) -> None:
     """sendmail() in two round trips instead of four: MAIL, RCPT and DATA are written at once
     (RFC 2920, for servers that advertise PIPELINING), then the message. Raises as sendmail."""
     size = f" SIZE={len(data)}" if smtp.has_extn("size") else ""
-    smtp.send(f"MAIL FROM:<{sender}>{size}\r\nRCPT TO:<{recipient}>\r\nDATA\r\n")
+    params = "".join(f" {option}" for option in options)
+    smtp.send(f"MAIL FROM:<{sender}>{size}{params}\r\nRCPT TO:<{recipient}>\r\nDATA\r\n")
     mail, rcpt, start = smtp.getreply(), smtp.getreply(), smtp.getreply()
     refused = (
         smtplib.SMTPSenderRefused(*mail, sender)

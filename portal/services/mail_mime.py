@@ -1,15 +1,17 @@
-"""The bytes of an e-mail: multipart/alternative text + html, UTF-8, quoted-printable.
+"""The bytes of an e-mail: multipart/alternative text + html, UTF-8, quoted-printable or 8bit.
 
 Hand-rolled because the standard library's EmailMessage and its generator cost several
 milliseconds a message, most of the reminder job's time. What is written is the plain subset
 of MIME the stdlib writes too, and tests parse it back with `email.policy.default`:
 RFC 2047 encoded words for non-ASCII headers (email.header), quoted-printable bodies
-(binascii), CRLF line ends, and a boundary containing "=_", which quoted-printable text can
-never contain.
+(binascii) or, for a server that takes 8BITMIME, 8bit UTF-8 ones, CRLF line ends, and a
+boundary containing "=_" (which quoted-printable text can never contain) and 64 random bits
+(which 8bit text will not contain by chance).
 """
 
 import base64
 import binascii
+import re
 import secrets
 from email.header import Header
 from email.utils import formatdate, make_msgid
@@ -52,12 +54,27 @@ def qp_body(text: str) -> bytes:
     return encoded.replace(b"\n", b"\r\n")
 
 
-def _part(subtype: str, text: str) -> bytes:
+def eight_bit_body(text: str) -> bytes | None:
+    """UTF-8 text with CRLF ends, as it is, when SMTP may carry it so (RFC 6152: no line over
+    998 bytes, no bare CR, no NUL); else None."""
+    data = text.replace("\r\n", "\n").encode("utf-8")
+    if b"\r" in data or b"\0" in data or _LONG_LINE.search(data):
+        return None
+    return data.replace(b"\n", b"\r\n")
+
+
+_LONG_LINE = re.compile(rb"[^\n]{999}")
+
+
+def _part(subtype: str, text: str, eight_bit: bool = False) -> bytes:
+    body = eight_bit_body(text) if eight_bit else None
+    encoding = "8bit" if body is not None else "quoted-printable"
     head = (
         f'Content-Type: text/{subtype}; charset="utf-8"{CRLF}'
-        f"Content-Transfer-Encoding: quoted-printable{CRLF}{CRLF}"
+        f"Content-Transfer-Encoding: {encoding}{CRLF}{CRLF}"
     )
-    body = qp_body(text)
+    if body is None:
+        body = qp_body(text)
     if not body.endswith(b"\r\n"):
         body += b"\r\n"
     return head.encode("ascii") + body
@@ -78,8 +95,13 @@ def email_bytes(
     language: str,
     msgid: str,
     headers: dict | None = None,
+    eight_bit: bool = False,
 ) -> bytes:
-    """The whole message, ready for SMTP DATA. `sender` is already formatted (formataddr)."""
+    """The whole message, ready for SMTP DATA. `sender` is already formatted (formataddr).
+
+    With `eight_bit` (the server takes 8BITMIME) the parts are UTF-8 as they are (8bit), which
+    costs no encoding; a part that SMTP could not carry so is quoted-printable all the same.
+    """
     lines = [
         header("Subject", subject),
         header("From", sender),
@@ -91,7 +113,7 @@ def email_bytes(
     lines.append(f"MIME-Version: 1.0{CRLF}")
     lines.append(header("Content-Language", language))
     if not html:
-        return "".join(lines).encode("ascii") + _part("plain", text)
+        return "".join(lines).encode("ascii") + _part("plain", text, eight_bit)
     boundary = f"=_amiable_{secrets.token_hex(8)}"
     lines.append(f'Content-Type: multipart/alternative; boundary="{boundary}"{CRLF}{CRLF}')
     # The CRLF before a delimiter belongs to it (RFC 2046): each part keeps its own last one.
@@ -99,9 +121,9 @@ def email_bytes(
         [
             "".join(lines).encode("ascii"),
             f"--{boundary}{CRLF}".encode("ascii"),
-            _part("plain", text),
+            _part("plain", text, eight_bit),
             f"{CRLF}--{boundary}{CRLF}".encode("ascii"),
-            _part("html", html),
+            _part("html", html, eight_bit),
             f"{CRLF}--{boundary}--{CRLF}".encode("ascii"),
         ]
     )

@@ -65,6 +65,7 @@ def test_each_message_takes_two_writes_and_arrives_intact(pipelining, factories,
     assert sorted(report.sent) == [m.id for m in messages]
     envelopes = [w for w in pipelining.writes if isinstance(w, str) and w.startswith("MAIL")]
     assert len(envelopes) == 3 and all("RCPT TO:" in w and "DATA" in w for w in envelopes)
+    assert all("BODY=8BITMIME" in w for w in envelopes)  # the server takes 8BITMIME
     data_writes = [w for w in pipelining.writes if isinstance(w, bytes)]
     assert len(data_writes) == 3  # the message and its final dot: one write
     text = pipelining.messages[1].get_body(("plain",)).get_content()

@@ -84,3 +84,21 @@ def test_text_only():
 def test_header_injection_is_refused():
     with pytest.raises(ValueError):
         build(subject="Hello\r\nBcc: everyone@example.org")
+
+
+def test_eight_bit_parts_are_utf8_as_written():
+    data = build(text="Montant dû : 1\u202f234,56\xa0€\n. point\n", eight_bit=True)
+    assert "Montant dû".encode() in data and b"quoted-printable" not in data
+    message = parse(data)
+    assert message.defects == [] and all(part.defects == [] for part in message.walk())
+    assert content(message.get_body(("plain",))) == "Montant dû : 1\u202f234,56\xa0€\n. point\n"
+    assert "<b>Louise</b>" in content(message.get_body(("html",)))
+    assert b"\n" not in data.replace(b"\r\n", b"")
+
+
+@pytest.mark.parametrize("text", ["x" * 999 + "\n", "a bare \r return", "a NUL \0"])
+def test_what_smtp_cannot_carry_as_8bit_stays_quoted_printable(text):
+    data = build(text=text, html=None, eight_bit=True)
+    assert b"Content-Transfer-Encoding: quoted-printable" in data
+    assert max(len(line) for line in data.split(b"\r\n")) <= 78
+    assert content(parse(data)).rstrip("\n") == text.rstrip("\n")

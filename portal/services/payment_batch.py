@@ -8,7 +8,8 @@ ledger entries.
 
 import datetime as dt
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import any_, bindparam, func, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import joinedload
 
 from portal.domain.ledger import EntryKind
@@ -18,6 +19,15 @@ from portal.models import Agency, Case, LedgerEntry, Message, Payment, Plan
 from portal.services import ledger as ledger_service
 
 _UNSET = object()
+
+
+def _among(column, values):
+    """`column IN (values)`; on PostgreSQL `column = ANY(array)`, one parameter whatever the
+    count, so the statement's text is the same for every batch (parsed and prepared once)."""
+    values = sorted(values)
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+    return column.in_(values)
 
 
 def references(obj: dict) -> tuple[str | None, str | None, int | None]:
@@ -58,11 +68,11 @@ class Batch:
         checkouts, intents, ids = checkouts - {None}, intents - {None}, ids - {None}
         conditions = []
         if checkouts:
-            conditions.append(Payment.provider_checkout_id.in_(sorted(checkouts)))
+            conditions.append(_among(Payment.provider_checkout_id, checkouts))
         if intents:
-            conditions.append(Payment.provider_payment_intent_id.in_(sorted(intents)))
+            conditions.append(_among(Payment.provider_payment_intent_id, intents))
         if ids:
-            conditions.append(Payment.id.in_(sorted(ids)))
+            conditions.append(_among(Payment.id, ids))
         self._looked_up |= checkouts | intents | ids
         if not conditions:
             return
@@ -94,12 +104,12 @@ class Batch:
         # Lock the cases (id order) before reading their balances: events applied in another
         # lane for the same case wait here instead of reading a balance about to change.
         db.session.execute(
-            select(Case.id).where(Case.id.in_(case_ids)).order_by(Case.id).with_for_update()
+            select(Case.id).where(_among(Case.id, case_ids)).order_by(Case.id).with_for_update()
         ).all()
         self._owed.update(dict.fromkeys(case_ids, 0))
         sums = db.session.execute(
             select(LedgerEntry.case_id, func.sum(LedgerEntry.amount))
-            .where(LedgerEntry.case_id.in_(case_ids))
+            .where(_among(LedgerEntry.case_id, case_ids))
             .group_by(LedgerEntry.case_id)
         )
         self._owed.update((case_id, int(total)) for case_id, total in sums)
@@ -107,7 +117,9 @@ class Batch:
         self._planned.update(
             (case_id, True)
             for case_id in db.session.execute(
-                select(Plan.case_id).where(Plan.case_id.in_(case_ids), Plan.status.in_(LIVE_PLAN))
+                select(Plan.case_id).where(
+                    _among(Plan.case_id, case_ids), Plan.status.in_(LIVE_PLAN)
+                )
             ).scalars()
         )
 

@@ -5,8 +5,6 @@ records and sends once. With no SMTP server configured (the demo), messages are 
 and staff read them on the case page. A failed delivery stays pending for the next run.
 """
 
-import smtplib
-
 from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select
@@ -15,7 +13,6 @@ from sqlalchemy.exc import IntegrityError
 from portal.extensions import db
 from portal.i18n import babel_locale
 from portal.models import ActorKind, Agency, Case, Channel, Message, MessageStatus
-from portal.models.base import utcnow
 from portal.services import audit, mail_delivery, mail_render
 from portal.services.mail_delivery import DeliveryReport, MailSettings
 
@@ -118,53 +115,22 @@ def email_row(
 
 
 def deliver(messages: list[Message]) -> DeliveryReport:
-    """Send pending e-mails over one SMTP connection; failures stay pending. Commits."""
-    report = DeliveryReport()
-    pending = [m for m in messages if m.status == MessageStatus.PENDING]
-    if not pending or not smtp_configured():
-        return report
-    settings = MailSettings.from_config(current_app.config)
-    try:
-        smtp = mail_delivery.connect(settings)
-    except (OSError, smtplib.SMTPException) as exc:
-        for message in pending:
-            _failed(message, exc, report)
-        db.session.commit()
-        return report
-    with smtp:
-        for message in pending:
-            try:
-                mail_delivery.send(smtp, settings, message)
-            except (OSError, smtplib.SMTPException) as exc:
-                _failed(message, exc, report)
-            else:
-                message.status = MessageStatus.SENT
-                message.sent_at = utcnow()
-                message.attempts += 1
-                report.sent.append(message.id)
-            db.session.commit()  # one message at a time: a crash never re-sends what went out
+    """Send these committed e-mails if still pending, each claimed first (see deliver_locked)
+    so that no other run sends it too; failures stay pending."""
+    ids = [m.id for m in messages if m.status == MessageStatus.PENDING]
+    report = deliver_locked(ids)  # committed rows (callers commit first), other connections
+    for message in messages:
+        if message.id in ids:
+            db.session.expire(message)  # its status and attempts changed outside this session
     return report
 
 
-def _failed(message: Message, exc: Exception, report: DeliveryReport) -> None:
-    message.attempts += 1
-    message.last_error = mail_delivery.error_text(exc)
-    report.failed[message.id] = message.last_error
-
-
 def deliver_pending(limit: int = 500) -> DeliveryReport:
-    """Send what earlier runs could not (oldest first)."""
-    messages = (
-        db.session.execute(
-            select(Message)
-            .where(Message.status == MessageStatus.PENDING, Message.channel == Channel.EMAIL)
-            .order_by(Message.id)
-            .limit(limit)
-        )
-        .scalars()
-        .all()
-    )
-    return deliver(list(messages))
+    """Send what earlier runs could not (oldest first), batch by batch, each claimed."""
+    return deliver_locked(pending_email_ids(limit=limit))
+
+
+deliver_pending_locked = deliver_pending  # the name the reminder workers know it by
 
 
 def deliver_locked(message_ids: list[int]) -> DeliveryReport:
@@ -195,11 +161,6 @@ def pending_email_ids(after: int = 0, limit: int = 500) -> list[int]:
             .limit(limit)
         ).scalars()
     )
-
-
-def deliver_pending_locked(limit: int = 500) -> DeliveryReport:
-    """Send, claimed batch by batch, what earlier runs could not (oldest first)."""
-    return deliver_locked(pending_email_ids(limit=limit))
 
 
 def send_email(**kwargs) -> Message | None:

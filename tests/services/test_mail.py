@@ -3,7 +3,7 @@
 import pytest
 from flask_babel import lazy_gettext
 from jinja2 import ChoiceLoader, FileSystemLoader
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from portal.models import Message, MessageStatus
 from portal.services import mail
@@ -93,3 +93,19 @@ def test_without_smtp_messages_are_recorded_for_staff(factories, db):
 
 def test_no_email_address_no_message(factories):
     assert probe(factories.case(debtor_=factories.debtor(email=None))) is None
+
+
+def test_a_message_another_run_claimed_is_not_sent_again(smtp, factories, db):
+    """Every way of sending goes through the claim: a sweep never doubles a run's message."""
+    case = factories.case()
+    smtp.refuse = True
+    message = probe(case)  # pending: the server refused it
+    smtp.refuse = False
+    db.session.execute(  # another run (send-reminders, plans-tick) has just claimed it
+        update(Message).where(Message.id == message.id).values(claimed_at=func.now())
+    )
+    db.session.commit()
+    assert mail.deliver([message]).sent == []
+    assert mail.deliver_pending().sent == []
+    assert smtp.messages == []
+    assert message.status == MessageStatus.PENDING

@@ -89,6 +89,7 @@ class Runner:
     batch_steps: Counter = field(default_factory=Counter)  # channels used in the batch
     sender: mail_delivery.BackgroundSender | None = None
     background: bool = True  # send in a thread while the next batch is prepared
+    shard: tuple[int, int] | None = None  # (k, n): only cases whose id is k modulo n
 
     def run(self, limit: int | None = None, progress: Callable[[int], None] = lambda n: None):
         """Take every due case in batches (at most `limit` cases); deliver what was recorded."""
@@ -132,7 +133,9 @@ class Runner:
         after, seen = 0, 0
         while limit is None or seen < limit:
             size = self.batch_size if limit is None else min(self.batch_size, limit - seen)
-            rows, last = take_due_cases(self.at, after, size, lock=not self.dry_run)
+            rows, last = take_due_cases(
+                self.at, after, size, lock=not self.dry_run, shard=self.shard
+            )
             if last == after:
                 break
             self.batch_emails, self.batch_letters, self.batch_steps = [], [], Counter()

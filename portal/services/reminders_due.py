@@ -22,8 +22,17 @@ from portal.services import plans
 from portal.services.amounts import CaseAmounts, amounts_for
 
 
-def due_cases_query(at: dt.datetime, after_id: int = 0, limit: int | None = None, lock=False):
-    """Open cases whose next step is due at `at`, not paused, not waiting for a review, no plan."""
+def due_cases_query(
+    at: dt.datetime,
+    after_id: int = 0,
+    limit: int | None = None,
+    lock=False,
+    shard: tuple[int, int] | None = None,
+):
+    """Open cases whose next step is due at `at`, not paused, not waiting for a review, no plan.
+
+    With `shard` (k, n), only the cases whose id is k modulo n: the share of one of n workers.
+    """
     stmt = (
         select(Case, CaseReminder)
         .outerjoin(CaseReminder, CaseReminder.case_id == Case.id)
@@ -42,12 +51,16 @@ def due_cases_query(at: dt.datetime, after_id: int = 0, limit: int | None = None
         .order_by(Case.id)
         .limit(limit)
     )
+    if shard is not None:
+        stmt = stmt.where(Case.id % shard[1] == shard[0])
     if lock and db.session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(of=Case, skip_locked=True)
     return stmt
 
 
-def take_due_cases(at: dt.datetime, after_id: int, limit: int, lock: bool) -> tuple[list, int]:
+def take_due_cases(
+    at: dt.datetime, after_id: int, limit: int, lock: bool, shard: tuple[int, int] | None = None
+) -> tuple[list, int]:
     """Lock the next due cases (PostgreSQL: FOR UPDATE SKIP LOCKED), then read them again.
 
     Returns the (case, state) rows still due and the last id locked. The second read is a new
@@ -55,10 +68,10 @@ def take_due_cases(at: dt.datetime, after_id: int, limit: int, lock: bool) -> tu
     and its lock (a step just taken is no longer due): locked, then checked, never taken twice.
     """
     if not lock or db.session.get_bind().dialect.name != "postgresql":
-        rows = db.session.execute(due_cases_query(at, after_id, limit)).unique().all()
+        rows = db.session.execute(due_cases_query(at, after_id, limit, shard=shard)).unique().all()
         return rows, rows[-1][0].id if rows else after_id
     locked = db.session.scalars(
-        due_cases_query(at, after_id, limit, lock=True).with_only_columns(Case.id)
+        due_cases_query(at, after_id, limit, lock=True, shard=shard).with_only_columns(Case.id)
     ).all()
     if not locked:
         return [], after_id

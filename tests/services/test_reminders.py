@@ -310,3 +310,11 @@ def test_no_instalment_reminders_when_switched_off(smtp, factories):
     case = factories.case()
     factories.plan(case, first_due=dt.date(2026, 12, 3))
     assert run_at(TUESDAY, instalments=False).contacts == 0
+
+
+def test_a_shard_takes_only_its_cases(smtp, factories):
+    cases = [factories.case() for _ in range(6)]
+    with time_machine.travel(TUESDAY, tick=False):
+        report = reminders.Runner(at=TUESDAY, shard=(1, 3)).run()
+    assert report.emails == sum(1 for c in cases if c.id % 3 == 1)
+    assert {m["To"] for m in smtp.messages} == {c.debtor.email for c in cases if c.id % 3 == 1}

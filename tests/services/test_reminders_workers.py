@@ -17,14 +17,16 @@ AT = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)  # 10:00 in Paris, a Tuesday
 def test_workers_send_each_due_message_once_and_report_the_sum(smtp, factories, db, app_factory):
     factories.agency()
     cases = [factories.case() for _ in range(40)]
+    paid = [factories.case(lines=(1_000,), payments=(1_000,)) for _ in range(6)]  # stay due
     application = app_factory(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port, MAIL_USE_TLS=False)
     progress, pids = [], []
     with application.app_context(), time_machine.travel(AT, tick=True):
         report = reminders_workers.run_in_processes(
             AT, 3, progress=progress.append, forked=pids.extend
         )
-    assert len(pids) == 3 and sum(progress) == 40
+    assert len(pids) == 3 and sum(progress) == 46  # each case looked at once, by one worker
     assert report.emails == report.delivered == 40 and report.failed == 0
+    assert report.skipped == {"nothing_owed": len(paid)}
     received = Counter(m["To"] for m in smtp.messages)
     assert set(received.values()) == {1} and set(received) == {c.debtor.email for c in cases}
     assert db.session.scalar(select(func.count(ReminderContact.id))) == 40

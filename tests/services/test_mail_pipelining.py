@@ -5,7 +5,7 @@ import smtplib
 import pytest
 
 from portal.models import Message, MessageStatus
-from portal.services import mail, mail_delivery
+from portal.services import mail, mail_smtp
 
 
 @pytest.fixture
@@ -98,7 +98,7 @@ def test_a_message_refused_after_its_data_stays_pending(pipelining, factories, d
 
 def test_without_pipelining_the_standard_exchange_is_used(smtp, factories, db, monkeypatch):
     called = []
-    monkeypatch.setattr(mail_delivery, "send_pipelined", lambda *a: called.append(a))
+    monkeypatch.setattr(mail_smtp, "send_pipelined", lambda *a: called.append(a))
     messages = pending(factories, 2)
     assert len(mail.deliver_locked([m.id for m in messages]).sent) == 2
     assert called == [] and len(smtp.messages) == 2

@@ -23,6 +23,7 @@ BODY = ParagraphStyle(
 SMALL = ParagraphStyle(
     "small", parent=BODY, fontSize=8, leading=10, textColor=colors.HexColor("#4a5565")
 )
+SMALL_RIGHT = ParagraphStyle("small-right", parent=SMALL, alignment=2)  # numeric column heads
 TITLE = ParagraphStyle(
     "title",
     parent=_STYLES["Title"],
@@ -89,7 +90,13 @@ class Document:
         total_row: bool = False,
     ) -> "Document":
         """A table with a header row; numeric columns are right-aligned."""
-        data = [[Paragraph(f"<b>{clean(h)}</b>", SMALL) for h in header]]
+        numeric_columns = set(numeric_columns)
+        data = [
+            [
+                Paragraph(f"<b>{clean(h)}</b>", SMALL_RIGHT if i in numeric_columns else SMALL)
+                for i, h in enumerate(header)
+            ]
+        ]
         data += [[clean(cell) for cell in row] for row in rows]
         style = [
             ("FONT", (0, 0), (-1, -1), "Helvetica", 9),

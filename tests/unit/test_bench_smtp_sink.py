@@ -12,18 +12,25 @@ from portal.services import mail_mime
 
 @pytest.fixture
 def sink():
-    tally = smtp_sink.Tally()
-    loop = asyncio.new_event_loop()
-    server = loop.run_until_complete(smtp_sink.serve("127.0.0.1", 0, tally))
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    """The sink on a free port, its event loop in a thread of its own."""
+    tally, started, loop = smtp_sink.Tally(), threading.Event(), asyncio.new_event_loop()
+
+    def serve():
+        asyncio.set_event_loop(loop)
+        server = loop.run_until_complete(smtp_sink.serve("127.0.0.1", 0, tally))
+        tally.port = server.sockets[0].getsockname()[1]
+        started.set()
+        loop.run_forever()
+        server.close()
+        loop.run_until_complete(server.wait_closed())
+        loop.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
-    tally.port = server.sockets[0].getsockname()[1]
+    assert started.wait(5)
     yield tally
     loop.call_soon_threadsafe(loop.stop)
     thread.join(5)
-    server.close()
-    loop.run_until_complete(server.wait_closed())
-    loop.close()
 
 
 def email(text: str) -> bytes:

@@ -87,7 +87,8 @@ def init_app(app) -> None:
 _COLUMNS: dict[type, tuple[str, ...]] = {}
 
 
-def _columns(cls: type) -> tuple[str, ...]:
+def mapped_columns(cls: type) -> tuple[str, ...]:
+    """The attribute names of a mapped class's columns, in the order a select of it lists them."""
     keys = _COLUMNS.get(cls)
     if keys is None:
         keys = _COLUMNS[cls] = tuple(attr.key for attr in inspect(cls).column_attrs)
@@ -99,7 +100,7 @@ def _session_snapshot() -> list | None:
     snapshot = []
     for (cls, identity, _token), obj in db.session.identity_map.items():
         values = obj.__dict__
-        columns = _columns(cls)
+        columns = mapped_columns(cls)
         if any(key not in values for key in columns):
             return None  # expired or deferred: its value is unknown, so is the fragment
         snapshot.append((cls.__name__, identity, tuple(values[key] for key in columns)))
@@ -107,11 +108,15 @@ def _session_snapshot() -> list | None:
     return snapshot
 
 
-def fragment_key(template: str, rows: tuple) -> bytes | None:
-    """The digest of everything the fragment may show, or None when it cannot be known."""
-    snapshot = _session_snapshot()
+def fragment_key(template: str, rows: tuple, snapshot=None) -> bytes | None:
+    """The digest of everything the fragment may show, or None when it cannot be known.
+
+    `snapshot`: the plain rows the caller read instead of the objects in the session.
+    """
     if snapshot is None:
-        return None
+        snapshot = _session_snapshot()
+        if snapshot is None:
+            return None
     facts = (
         template,
         current_language(),
@@ -134,16 +139,35 @@ def _render(template: str, context: dict) -> tuple[str, list]:
     return html, reads
 
 
-def render_fragment(template: str, *, rows: tuple = (), **context) -> Markup:
+def _reusable(cache: FragmentCache) -> bool:
+    # Flashed messages are shown once: a page that carries one is rendered, never kept.
+    return bool(cache.size) and not session.get("_flashes")
+
+
+def reuse_fragment(template: str, *, snapshot: tuple, rows: tuple = ()) -> Markup | None:
+    """An earlier rendering of `template` from exactly this data, or None.
+
+    For a caller that reads what the fragment shows as plain rows (`snapshot`, cheaper than
+    loading objects) and loads objects only to render it; `render_fragment(..., snapshot=)`
+    keeps the rendering under the same key.
+    """
+    cache: FragmentCache = current_app.extensions["fragments"]
+    if not _reusable(cache):
+        return None
+    html = cache.get(fragment_key(template, rows, snapshot))
+    return None if html is None else _with_token(html)
+
+
+def render_fragment(template: str, *, rows: tuple = (), snapshot=None, **context) -> Markup:
     """Render `template`, or reuse an earlier rendering of exactly the same data.
 
     The objects it shows must already be in the session (loaded by the caller); plain rows
-    that are not ORM objects go in `rows`. Returns HTML safe to place in a page.
+    that are not ORM objects go in `rows`. A caller that read plain rows of every object shown
+    passes them as `snapshot` (they must be the values the objects hold: the key is made of
+    them instead of the session's objects). Returns HTML safe to place in a page.
     """
     cache: FragmentCache = current_app.extensions["fragments"]
-    # Flashed messages are shown once: a page that carries one is rendered, never kept.
-    reusable = cache.size and not session.get("_flashes")
-    key = fragment_key(template, rows) if reusable else None
+    key = fragment_key(template, rows, snapshot) if _reusable(cache) else None
     html = cache.get(key) if key is not None else None
     if html is None:
         html, reads = _render(template, context)
@@ -153,6 +177,10 @@ def render_fragment(template: str, *, rows: tuple = (), **context) -> Markup:
             current_app.logger.warning("fragment %s read while rendering: not cached", template)
         elif key is not None:
             cache.put(key, html)
+    return _with_token(html)
+
+
+def _with_token(html: str) -> Markup:
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, _csrf_token())
     return Markup(html)

@@ -11,7 +11,7 @@ from portal.debtor.forms import FactorForm, LoginForm
 from portal.domain.factors import FactorKind
 from portal.domain.references import InvalidReference
 from portal.errors import render_error
-from portal.fragments import render_fragment
+from portal.fragments import render_fragment, reuse_fragment
 from portal.models.base import utcnow
 from portal.security import (
     LinkExpired,
@@ -22,7 +22,9 @@ from portal.security import (
     start_debtor_session,
 )
 from portal.services import auth
-from portal.services.case_page import load_case_page
+from portal.services.case_page import load_case_page, read_plain_page
+
+CASE_PAGE = "debtor/case.html"
 
 
 def login_limits() -> auth.Limits:
@@ -139,15 +141,28 @@ def link(token: str):
 @debtor_required
 def case():
     """What is owed, why, and what the debtor can do about it."""
-    page = load_case_page(g.case_id)
+    # Plain rows first: when they are what an earlier view showed, that page is reused and no
+    # ORM object is built. Cases with plans or online payments show more, read with objects.
+    plain = read_plain_page(g.case_id)
+    if plain is None:
+        session.clear()
+        abort(404)
+    g.preferred_language = plain.language
+    payments_enabled = bool(current_app.config.get("PAYMENTS_ENABLED"))
+    if plain.simple:
+        reused = reuse_fragment(CASE_PAGE, snapshot=plain.snapshot, rows=(payments_enabled,))
+        if reused is not None:
+            return reused
+    page = load_case_page(g.case_id, plain)
     if page is None:
         session.clear()
         abort(404)
-    g.preferred_language = page.case.debtor.language
-    payments_enabled = bool(current_app.config.get("PAYMENTS_ENABLED"))
+    # Kept under the plain rows' key only if nothing changed between the two reads.
+    same = plain.simple and page.same_as(plain)
     return render_fragment(
-        "debtor/case.html",
-        rows=(*page.rows, payments_enabled),
+        CASE_PAGE,
+        rows=(payments_enabled,) if same else (*page.rows, payments_enabled),
+        snapshot=plain.snapshot if same else None,
         o=page.overview,
         ps=page.plans,
         online=page.payments,

@@ -146,17 +146,25 @@ _CHARGE_ATTRIBUTE = {EntryKind.PRINCIPAL: "principal", EntryKind.INTEREST: "inte
 _READ = object()
 
 
-def overview(case: Case, *, agency: Agency | None | object = _READ) -> Overview:
+def lines_and_entries(case_id: int) -> list:
+    """The case's debt lines, then its ledger entries, as plain rows (one statement)."""
+    # The connection spares the ORM's per-statement work.
+    return db.session.connection().execute(_LINES_AND_ENTRIES, {"case_id": case_id}).all()
+
+
+def overview(
+    case: Case, *, agency: Agency | None | object = _READ, rows: list | None = None
+) -> Overview:
     """Debt lines with their amounts, money movements and the agency, in two queries.
 
     A case holds tens of entries, so they are read once and summed here rather than in
-    several grouped queries. A caller that read the agency already passes it (one query).
+    several grouped queries. A caller that read the agency already passes it (one query), one
+    that read `lines_and_entries` passes its rows.
     """
     by_line: dict[int, LineAmounts] = {}
     loose = LineAmounts(None)
     movements = []
-    rows = db.session.connection().execute(_LINES_AND_ENTRIES, {"case_id": case.id})
-    for row in rows:  # plain rows: the connection spares the ORM's per-statement work
+    for row in lines_and_entries(case.id) if rows is None else rows:
         if row.part == 1:
             line = DebtLineRow(
                 row.id, row.basis, row.document_number, row.text, row.first_on, row.sort_on

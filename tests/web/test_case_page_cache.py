@@ -12,8 +12,9 @@ from jinja2 import DictLoader
 from sqlalchemy import update
 
 from portal.domain.ledger import EntryKind
+from portal.extensions import db as _db
 from portal.fragments import CSRF_PLACEHOLDER, FragmentCache, FragmentReadError, render_fragment
-from portal.models import Agency, Case, Instalment, Plan
+from portal.models import Agency, Case, Creditor, Instalment, Plan
 from portal.services.ledger import add_entry
 from tests.conftest import csrf_token, post_form
 from tests.web.test_overview import log_in, text_of
@@ -83,6 +84,49 @@ def test_a_change_made_by_another_app_instance_shows(client, factories, app_fact
     page = text_of(client.get("/case").text)
     assert "Recouvrement Nouveau SAS" in page and "Recouvrement Ancien SAS" not in page
     assert "Disputed" in page
+
+
+def test_a_page_found_from_plain_rows_still_shows_a_core_update_at_once(client, factories, cache):
+    """Pages of cases with no plan and no online payment are found from plain rows."""
+    case = factories.case(lines=(30_000,), debtor_=factories.debtor(language="en"))
+    log_in(client, case, lang=None)
+    assert "Créancier" in text_of(client.get("/case").text)
+    hits = cache.hits
+    client.get("/case")
+    assert cache.hits == hits + 1  # found without loading objects
+    rename(case.creditor_id, "Nouveau Nom SA")
+    assert "Nouveau Nom SA" in text_of(client.get("/case").text)
+
+
+def test_a_change_between_the_two_reads_is_never_kept_under_the_older_rows(
+    client, factories, cache, monkeypatch
+):
+    """The page is rendered from objects read after the plain rows: if something changed in
+    between, that rendering must not be found again with the older rows."""
+    from portal.debtor import routes
+
+    case = factories.case(lines=(30_000,), debtor_=factories.debtor(language="en"))
+    name = case.creditor.legal_name
+    log_in(client, case, lang=None)
+    original = routes.load_case_page
+
+    def with_a_write_in_between(case_id, plain):
+        rename(case.creditor_id, "Nouveau Nom SA")  # another request, meanwhile
+        return original(case_id, plain)
+
+    monkeypatch.setattr(routes, "load_case_page", with_a_write_in_between)
+    assert "Nouveau Nom SA" in text_of(client.get("/case").text)  # from the newer objects
+    monkeypatch.setattr(routes, "load_case_page", original)
+    rename(case.creditor_id, name)  # back to what the first view's plain rows held
+    page = text_of(client.get("/case").text)
+    assert name in page and "Nouveau Nom SA" not in page
+
+
+def rename(creditor_id: int, legal_name: str) -> None:
+    with _db.engine.begin() as conn:  # a Core UPDATE on a connection of its own
+        conn.execute(
+            update(Creditor).where(Creditor.id == creditor_id).values(legal_name=legal_name)
+        )
 
 
 def test_each_language_gets_its_own_body(client, factories, cache):

@@ -109,7 +109,9 @@ def test_overview_query_count_is_bounded(client, web_app, factories):
     big = factories.case(
         lines=tuple(range(1_000, 31_000, 1_000)), interest=10, payments=(500, 600, 700)
     )
-    # The case with its parties and the agency, then its lines and ledger: two statements.
+    # The case with its parties and the agency, then its lines and ledger: two statements of
+    # plain rows, which find the page of a second view; a first view loads the objects too.
+    assert statement_counts(client, web_app, (small, big)) == [3, 3]
     assert statement_counts(client, web_app, (small, big)) == [2, 2]
     with_plan = factories.case(lines=(90_000,))
     factories.plan(with_plan)
@@ -119,7 +121,7 @@ def test_overview_query_count_is_bounded(client, web_app, factories):
     for n in range(3):
         factories.online_payment(big_plan, 1_000 + n)
     counts = statement_counts(client, web_app, (with_plan, big_plan))
-    assert counts[0] == counts[1] <= 7, counts  # + proposals, plan, instalments, payments...
+    assert counts[0] == counts[1] <= 8, counts  # + proposals, plan, instalments, payments...
 
 
 def statement_counts(client, web_app, cases) -> list[int]:

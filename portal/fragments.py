@@ -139,6 +139,11 @@ def _render(template: str, context: dict) -> tuple[str, list]:
     return html, reads
 
 
+def fragments_kept() -> bool:
+    """True unless the app keeps no fragment (FRAGMENT_CACHE_SIZE 0)."""
+    return bool(current_app.extensions["fragments"].size)
+
+
 def _reusable(cache: FragmentCache) -> bool:
     # Flashed messages are shown once: a page that carries one is rendered, never kept.
     return bool(cache.size) and not session.get("_flashes")

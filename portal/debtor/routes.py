@@ -11,7 +11,7 @@ from portal.debtor.forms import FactorForm, LoginForm
 from portal.domain.factors import FactorKind
 from portal.domain.references import InvalidReference
 from portal.errors import render_error
-from portal.fragments import render_fragment, reuse_fragment
+from portal.fragments import fragments_kept, render_fragment, reuse_fragment
 from portal.models.base import utcnow
 from portal.security import (
     LinkExpired,
@@ -143,13 +143,10 @@ def case():
     """What is owed, why, and what the debtor can do about it."""
     # Plain rows first: when they are what an earlier view showed, that page is reused and no
     # ORM object is built. Cases with plans or online payments show more, read with objects.
-    plain = read_plain_page(g.case_id)
-    if plain is None:
-        session.clear()
-        abort(404)
-    g.preferred_language = plain.language
     payments_enabled = bool(current_app.config.get("PAYMENTS_ENABLED"))
-    if plain.simple:
+    plain = read_plain_page(g.case_id) if fragments_kept() else None
+    if plain is not None and plain.simple:
+        g.preferred_language = plain.language
         reused = reuse_fragment(CASE_PAGE, snapshot=plain.snapshot, rows=(payments_enabled,))
         if reused is not None:
             return reused
@@ -157,8 +154,9 @@ def case():
     if page is None:
         session.clear()
         abort(404)
+    g.preferred_language = page.case.debtor.language
     # Kept under the plain rows' key only if nothing changed between the two reads.
-    same = plain.simple and page.same_as(plain)
+    same = plain is not None and plain.simple and page.same_as(plain)
     return render_fragment(
         CASE_PAGE,
         rows=(payments_enabled,) if same else (*page.rows, payments_enabled),

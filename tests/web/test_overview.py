@@ -124,6 +124,15 @@ def test_overview_query_count_is_bounded(client, web_app, factories):
     assert counts[0] == counts[1] <= 8, counts  # + proposals, plan, instalments, payments...
 
 
+def test_with_no_page_cache_each_view_reads_two_statements(app_factory, factories):
+    factories.agency()
+    case = factories.case(lines=(1_000, 2_000), payments=(500,))
+    uncached = app_factory(FRAGMENT_CACHE_SIZE=0)
+    client = uncached.test_client()
+    assert statement_counts(client, uncached, (case, case)) == [2, 2]
+    assert "Solde dû 25,00 €" in text_of(client.get("/case").text)
+
+
 def statement_counts(client, web_app, cases) -> list[int]:
     counts = []
     for case in cases:

@@ -117,20 +117,16 @@ def email_row(
 def deliver(messages: list[Message]) -> DeliveryReport:
     """Send these committed e-mails if still pending, each claimed first (see deliver_locked)
     so that no other run sends it too; failures stay pending."""
-    ids = [m.id for m in messages if m.status == MessageStatus.PENDING]
-    report = deliver_locked(ids)  # committed rows (callers commit first), other connections
-    for message in messages:
-        if message.id in ids:
-            db.session.expire(message)  # its status and attempts changed outside this session
+    pending = [m for m in messages if m.status == MessageStatus.PENDING]
+    report = deliver_locked([m.id for m in pending])  # committed rows, other connections
+    for message in pending:
+        db.session.expire(message)  # its status and attempts changed outside this session
     return report
 
 
 def deliver_pending(limit: int = 500) -> DeliveryReport:
     """Send what earlier runs could not (oldest first), batch by batch, each claimed."""
     return deliver_locked(pending_email_ids(limit=limit))
-
-
-deliver_pending_locked = deliver_pending  # the name the reminder workers know it by
 
 
 def deliver_locked(message_ids: list[int]) -> DeliveryReport:

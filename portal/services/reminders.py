@@ -70,6 +70,14 @@ class RunReport:
         """Steps taken."""
         return self.emails + self.letters
 
+    def add(self, other: "RunReport") -> None:
+        """Count another run's figures in (a worker's, the left-overs')."""
+        self.emails += other.emails
+        self.letters += other.letters
+        self.delivered += other.delivered
+        self.failed += other.failed
+        self.skipped.update(other.skipped)
+
 
 @dataclass
 class Runner:

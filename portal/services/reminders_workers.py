@@ -66,7 +66,7 @@ def run_in_processes(
         gc.unfreeze()
     # What a worker left pending (an SMTP error), then the instalment reminders, here.
     rest = reminders.Runner(at=at, weekly_cap=weekly_cap, instalments=instalments).run(limit=0)
-    _merge(report, rest)
+    report.add(rest)
     return report
 
 
@@ -118,7 +118,7 @@ def _collect(pipes: dict[int, int], progress: Callable[[int], None]) -> reminder
                     if kind == "progress":
                         progress(int(value))
                     elif kind == "report":
-                        _merge(report, _from_dict(json.loads(value)))
+                        report.add(_from_dict(json.loads(value)))
                 if not chunk:
                     selector.unregister(fd)
                     os.close(fd)
@@ -136,11 +136,3 @@ def _as_dict(report: reminders.RunReport) -> dict:
 
 def _from_dict(data: dict) -> reminders.RunReport:
     return reminders.RunReport(**{**data, "skipped": Counter(data["skipped"])})
-
-
-def _merge(total: reminders.RunReport, part: reminders.RunReport) -> None:
-    total.emails += part.emails
-    total.letters += part.letters
-    total.delivered += part.delivered
-    total.failed += part.failed
-    total.skipped.update(part.skipped)

@@ -12,7 +12,7 @@ from portal.models.base import utcnow
 from portal.services import mail, mail_delivery
 
 
-def pending(factories, count: int) -> list[Message]:
+def pending(factories, count: int, body: str = "Bonjour {n}") -> list[Message]:
     case = factories.case()
     return [
         factories.recorded_message(
@@ -20,8 +20,8 @@ def pending(factories, count: int) -> list[Message]:
             status=MessageStatus.PENDING,
             recipient=f"debtor{n}@example.org",
             subject=f"Relance {n} — dossier",
-            body_text=f"Bonjour {n}",
-            body_html=f"<p>Bonjour {n}</p>",
+            body_text=body.format(n=n),
+            body_html=f"<p>{body.format(n=n)}</p>",
             headers={"List-Unsubscribe": "<http://portal.test/u/x>"},
         )
         for n in range(count)
@@ -81,11 +81,11 @@ def test_a_crash_mid_batch_resends_only_the_message_in_flight(smtp, factories, d
     sender.close()  # what the dying process's kernel does
     statuses = [m.status for m in reload(db, messages)]
     assert statuses == [MessageStatus.SENT] * 2 + [MessageStatus.PENDING] * 3
-    assert mail.deliver_pending_locked().sent == []  # still claimed by the dead run
+    assert mail.deliver_pending().sent == []  # still claimed by the dead run
     expired = utcnow() - mail_delivery.CLAIM_LEASE - dt.timedelta(seconds=1)
     db.session.execute(update(Message).where(Message.id.in_(ids[2:])).values(claimed_at=expired))
     db.session.commit()
-    assert sorted(mail.deliver_pending_locked().sent) == ids[2:]
+    assert sorted(mail.deliver_pending().sent) == ids[2:]
     received = Counter(m["To"] for m in smtp.messages)
     assert received == {m.recipient: 2 if m.id == ids[2] else 1 for m in messages}
 
@@ -102,7 +102,7 @@ def test_server_down_releases_the_claim_and_keeps_everything(smtp, factories, db
     after = reload(db, messages)
     assert all(m.status == MessageStatus.PENDING and m.claimed_at is None for m in after)
     assert [m.attempts for m in after] == [1, 0, 0] and after[0].last_error
-    assert sorted(mail.deliver_pending_locked().sent) == [m.id for m in messages]
+    assert sorted(mail.deliver_pending().sent) == [m.id for m in messages]
     assert len(smtp.messages) == 3
 
 
@@ -115,4 +115,4 @@ def test_a_refused_message_stays_pending_and_the_batch_goes_on(smtp, factories, 
     assert all(m.status == MessageStatus.PENDING and m.claimed_at is None for m in after)
     assert all("451" in m.last_error for m in after)
     smtp.refuse = False
-    assert len(mail.deliver_pending_locked().sent) == 2
+    assert len(mail.deliver_pending().sent) == 2

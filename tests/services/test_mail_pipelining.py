@@ -6,6 +6,7 @@ import pytest
 
 from portal.models import Message, MessageStatus
 from portal.services import mail, mail_smtp
+from tests.services.test_mail_delivery import pending
 
 
 @pytest.fixture
@@ -39,21 +40,6 @@ def pipelining(smtp, monkeypatch):
     return smtp
 
 
-def pending(factories, count: int, body: str = "Bonjour {n}") -> list[Message]:
-    case = factories.case()
-    return [
-        factories.recorded_message(
-            case,
-            status=MessageStatus.PENDING,
-            recipient=f"debtor{n}@example.org",
-            subject=f"Relance {n} — dossier",
-            body_text=body.format(n=n),
-            body_html=f"<p>{body.format(n=n)}</p>",
-        )
-        for n in range(count)
-    ]
-
-
 def statuses(db, messages) -> list[MessageStatus]:
     db.session.expire_all()
     return [db.session.get(Message, m.id).status for m in messages]
@@ -82,7 +68,7 @@ def test_a_refused_recipient_stays_pending_and_the_batch_goes_on(pipelining, fac
     assert statuses(db, messages) == [MessageStatus.SENT, MessageStatus.PENDING, MessageStatus.SENT]
     assert [m["To"] for m in pipelining.messages] == ["debtor0@example.org", "debtor2@example.org"]
     pipelining.refused.clear()
-    assert mail.deliver_pending_locked().sent == [messages[1].id]
+    assert mail.deliver_pending().sent == [messages[1].id]
 
 
 def test_a_message_refused_after_its_data_stays_pending(pipelining, factories, db):
@@ -92,7 +78,7 @@ def test_a_message_refused_after_its_data_stays_pending(pipelining, factories, d
     assert report.sent == [] and all("451" in error for error in report.failed.values())
     assert statuses(db, messages) == [MessageStatus.PENDING] * 2
     pipelining.refuse = False
-    assert sorted(mail.deliver_pending_locked().sent) == [m.id for m in messages]
+    assert sorted(mail.deliver_pending().sent) == [m.id for m in messages]
     assert len(pipelining.messages) == 2
 
 

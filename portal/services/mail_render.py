@@ -6,6 +6,10 @@ cost. Here each language gets an environment of its own, made like the app's (sa
 filters and globals, the app's pages untouched) with gettext bound to that language's catalogue and
 the formatters bound to its locale; the caller still renders a language's messages inside one
 `force_locale`, so lazy strings (subjects, labels) come out in the same language.
+
+Since an environment speaks one language, its templates are translated as they are compiled
+(see `Translate`): a `_("…")` of a constant string becomes the translated text itself, so the
+message's fixed wording costs nothing per message.
 """
 
 import datetime as dt
@@ -14,7 +18,8 @@ from babel import Locale
 from babel.numbers import get_currency_precision
 from flask import Flask, current_app
 from flask_babel import get_translations
-from jinja2 import pass_eval_context
+from jinja2 import nodes, pass_eval_context
+from jinja2.visitor import NodeTransformer
 from markupsafe import Markup
 
 from portal.i18n import _format_date, _format_money, babel_locale, iban
@@ -43,6 +48,15 @@ class Renderer:
         env.filters["iban"] = iban
         env.globals["current_language"] = lambda: language
         env.globals["get_locale"] = lambda: locale
+        env.filters[Translate.FILTER] = pass_eval_context(_translated)
+        # Templates are compiled for this language (see Translate), and their globals are a
+        # plain dict instead of a ChainMap over the environment's forty-odd names, which Jinja
+        # copies key by key at every render and walks at every import: these globals are set
+        # once, above, so both render the same, for less.
+        parse = env._parse
+        translate = Translate(translations.ugettext, language)
+        env._parse = lambda source, name, filename: translate.visit(parse(source, name, filename))
+        env.make_globals = lambda extra=None: {**env.globals, **(extra or {})}
         self.app = app
         self.language = language
         self.env = env
@@ -56,13 +70,48 @@ class Renderer:
 
     def template(self, name: str):
         """The compiled template `name` of this language."""
-        template = self.env.get_template(name)
-        # Its globals are a ChainMap over the environment's (forty-odd names): Jinja copies
-        # them into a new dict at every render, key by key. This environment's globals are set
-        # once, above, so a plain dict made once renders the same, for less.
-        if type(template.globals) is not dict:
-            template.globals = dict(template.globals)
-        return template
+        return self.env.get_template(name)
+
+
+class Translate(NodeTransformer):
+    """Translates a template of one language as it is compiled, with the same result as
+    rendering it with gettext bound to that language (newstyle: always %-formatted, escaped
+    variables when autoescaping):
+
+    - `_("…")` (constant, no variables) becomes the translated text, formatted, marked safe
+      where autoescaping (Jinja then writes it out as template data);
+    - `_("…", name=value)` becomes the translated text through the `_translated` filter (a direct
+      call, where a global function goes through Jinja's context.call);
+    - `current_language()` becomes the language.
+    """
+
+    FILTER = "_translated"
+
+    def __init__(self, lookup, language: str):
+        self.lookup = lookup
+        self.language = language
+
+    def visit_Call(self, node: nodes.Call) -> nodes.Node:  # noqa: N802 (NodeTransformer)
+        """A call translated as the class says, or left as it is."""
+        node = self.generic_visit(node)
+        name = node.node.name if isinstance(node.node, nodes.Name) else None
+        plain = node.dyn_args is None and node.dyn_kwargs is None
+        if name == "current_language" and plain and not node.args and not node.kwargs:
+            return nodes.Const(self.language, lineno=node.lineno)
+        if name not in ("_", "gettext") or not plain or len(node.args) != 1:
+            return node
+        string = node.args[0]
+        if not isinstance(string, nodes.Const) or not isinstance(string.value, str):
+            return node
+        translated = nodes.Const(self.lookup(string.value), lineno=node.lineno)
+        if node.kwargs:
+            return nodes.Filter(translated, self.FILTER, [], node.kwargs, None, None)
+        translated.value %= {}
+        return nodes.MarkSafeIfAutoescape(translated, lineno=node.lineno)
+
+
+def _translated(eval_ctx, translated: str, **variables) -> str:
+    return _format(translated, eval_ctx.autoescape, variables)
 
 
 def _gettext(lookup):

@@ -66,6 +66,13 @@ def make_case_token(case_id: int, link_version: int) -> str:
     return _link_serializer().dumps([case_id, link_version])
 
 
+def case_link_maker() -> Callable[[int, int], str]:
+    """case_link for many links at once (a reminder run): serializer and signer made once."""
+    base, serializer = current_app.config["PORTAL_BASE_URL"], _link_serializer()
+    sign, dump = serializer.make_signer().sign, serializer.dump_payload
+    return lambda case_id, version: f"{base}/l/{sign(dump([case_id, version])).decode()}"
+
+
 def read_case_token(token: str) -> tuple[int, int]:
     """Return (case_id, link_version) of a genuine, unexpired token."""
     max_age = current_app.config["LINK_MAX_AGE_DAYS"] * 86400

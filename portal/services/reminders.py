@@ -32,10 +32,10 @@ from portal.models import (
     ReminderContact,
     TimeBarReview,
 )
-from portal.security import case_link
+from portal.security import case_link_maker
 from portal.services import audit, letters, mail, mail_delivery
 from portal.services.instalment_reminders import send_instalment_reminders
-from portal.services.reminder_controls import sequence_of, unsubscribe_url
+from portal.services.reminder_controls import sequence_of, unsubscribe_url_maker
 from portal.services.reminders_due import (  # noqa: F401 (the job's public names)
     Batch,
     count_due,
@@ -52,6 +52,19 @@ SUBJECTS = {
         "Formal notice to pay — case %(reference)s", reference=ref
     ),
 }
+
+
+@dataclass
+class NewState:
+    """A case's first reminder state: a plain row written with its batch (no ORM object)."""
+
+    case_id: int
+    next_due_at: dt.datetime | None
+    position: int = 0
+    time_bar: TimeBarReview = TimeBarReview.NONE
+    first_notice_reference: str | None = None
+    first_notice_at: dt.datetime | None = None
+    last_step_at: dt.datetime | None = None
 
 
 @dataclass
@@ -95,14 +108,19 @@ class Runner:
     batch_emails: list = field(default_factory=list)  # rendered rows, written at the commit
     batch_letters: list = field(default_factory=list)  # recorded at the commit, after e-mails
     batch_steps: Counter = field(default_factory=Counter)  # channels used in the batch
+    batch_states: list = field(default_factory=list)  # NewState rows, written at the commit
+    batch_contacts: list = field(default_factory=list)  # reminder_contacts rows, likewise
     sender: mail_delivery.BackgroundSender | None = None
     background: bool = True  # send in a thread while the next batch is prepared
     shard: tuple[int, int] | None = None  # (k, n): only cases whose id is k modulo n
+    case_link: Callable[[int, int], str] | None = None  # signers made once a run (see run)
+    unsubscribe_url: Callable[[int], str] | None = None
 
     def run(self, limit: int | None = None, progress: Callable[[int], None] = lambda n: None):
         """Take every due case in batches (at most `limit` cases); deliver what was recorded."""
         self.zone = current_app.config["BABEL_DEFAULT_TIMEZONE"]
         self.agency = db.session.execute(select(Agency)).scalar_one_or_none()
+        self.case_link, self.unsubscribe_url = case_link_maker(), unsubscribe_url_maker()
         if not self.dry_run and mail.smtp_configured():
             settings = mail_delivery.MailSettings.from_config(current_app.config)
             sender = mail_delivery.Sender(db.engine, settings)
@@ -147,6 +165,7 @@ class Runner:
             if last == after:
                 break
             self.batch_emails, self.batch_letters, self.batch_steps = [], [], Counter()
+            self.batch_states, self.batch_contacts = [], []
             if rows:
                 batch = load_batch([case for case, _ in rows], self.at)
                 with db.session.no_autoflush:  # everything is written by _commit_batch
@@ -162,7 +181,11 @@ class Runner:
     def _commit_batch(self) -> None:
         """Write the batch in one transaction, then hand its e-mails to the sender."""
         try:
-            db.session.flush()  # contacts and case states: one multi-row INSERT per table
+            db.session.flush()  # the states read from the database, as changed
+            if self.batch_states:
+                db.session.execute(insert(CaseReminder), [vars(s) for s in self.batch_states])
+            if self.batch_contacts:  # unique (case, step): a step is taken once, whatever runs
+                db.session.execute(insert(ReminderContact), self.batch_contacts)
             email_ids = self._insert_emails()
             for letter in self.batch_letters:
                 letters.record_letter(**letter)
@@ -208,17 +231,15 @@ class Runner:
         self.report.skipped[reason] += 1
         return []
 
-    def take(self, case: Case, state: CaseReminder | None, batch: Batch) -> list[int]:
+    def take(self, case: Case, state: CaseReminder | NewState | None, batch: Batch) -> list[int]:
         """Decide on one case and, unless dry, record its step. Returns new e-mail ids."""
         if case.creditor_id not in self.sequences:
             self.sequences[case.creditor_id] = sequence_of(case.creditor_id)
         steps = self.sequences[case.creditor_id]
         if state is None:
-            state = CaseReminder(
-                case_id=case.id, position=0, next_due_at=self.at, time_bar=TimeBarReview.NONE
-            )
+            state = NewState(case_id=case.id, next_due_at=self.at)
             if not self.dry_run:
-                db.session.add(state)
+                self.batch_states.append(state)
         if state.position >= len(steps):
             state.next_due_at = None
             return self.skip("sequence_over")
@@ -259,15 +280,16 @@ class Runner:
     def record(self, case, state, steps, step, channels, amounts) -> list[int]:
         """Claim the step (unique contact row), record its messages, move the case on."""
         position = state.position
-        contact = ReminderContact(
-            case_id=case.id,
-            debtor_id=case.debtor_id,
-            step_key=f"step:{position}",
-            template=str(step.template),
-            channels="+".join(channels),
-            created_at=self.at,
+        self.batch_contacts.append(
+            dict(
+                case_id=case.id,
+                debtor_id=case.debtor_id,
+                step_key=f"step:{position}",
+                template=str(step.template),
+                channels="+".join(channels),
+                created_at=self.at,
+            )
         )
-        db.session.add(contact)  # unique (case, step): a step is taken once, whatever runs
         reference = f"{case.display_reference}-{position + 1}"
         if position == 0:
             state.first_notice_reference, state.first_notice_at = reference, self.at
@@ -308,7 +330,7 @@ class Runner:
 
     def email(self, case, step, amounts, context, position):
         """Render the step's e-mail (written with the batch, sent after it commits)."""
-        unsubscribe = unsubscribe_url(case.debtor_id)
+        unsubscribe = self.unsubscribe_url(case.debtor_id)
         return mail.email_row(
             key=f"reminder:{case.id}:{position}:email",
             case=case,
@@ -320,7 +342,7 @@ class Runner:
             },
             agency=self.agency,
             amounts=amounts,
-            link=case_link(case.id, case.link_version),
+            link=self.case_link(case.id, case.link_version),
             base_url=current_app.config["PORTAL_BASE_URL"].split("://", 1)[-1],
             unsubscribe_url=unsubscribe,
             l111_8=L111_8_AL2_AL3,

@@ -23,6 +23,7 @@ from jinja2.visitor import NodeTransformer
 from markupsafe import Markup
 
 from portal.i18n import _format_date, _format_money, babel_locale, iban
+from portal.services.mail_fragments import FragmentCache
 
 _KEY = "amiable.mail_renderers"
 
@@ -37,6 +38,7 @@ class Renderer:
         # shares the app's globals and would install these translations for every page.
         env = app.create_jinja_environment()
         env.add_extension("jinja2.ext.i18n")
+        env.add_extension(FragmentCache)
         env.globals.update(app.jinja_env.globals)
         env.filters.update(app.jinja_env.filters)
         env.install_gettext_translations(translations, newstyle=True)

@@ -33,7 +33,7 @@ from portal.models import (
     TimeBarReview,
 )
 from portal.security import case_link_maker
-from portal.services import audit, letters, mail, mail_delivery
+from portal.services import audit, letters, mail, mail_delivery, mail_fragments
 from portal.services.instalment_reminders import send_instalment_reminders
 from portal.services.reminder_controls import sequence_of, unsubscribe_url_maker
 from portal.services.reminders_due import (  # noqa: F401 (the job's public names)
@@ -132,7 +132,8 @@ class Runner:
         gc.freeze()
         try:
             self._send_left_over()
-            self._take_due(limit, progress)
+            with mail_fragments.kept():  # legal mentions, footer: rendered once a run
+                self._take_due(limit, progress)
         finally:
             if self.sender is not None:
                 self._deliver(self.sender.close())

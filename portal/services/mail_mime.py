@@ -32,6 +32,9 @@ def header(name: str, value: str) -> str:
 def encoded_words(value: str) -> str:
     """RFC 2047 base64 encoded words of UTF-8, each under 76 characters, never splitting a
     character, folded one per line (what email.header does, without its cost)."""
+    whole = value.encode("utf-8")
+    if len(whole) <= 45:  # one word (a subject usually): no need to cut it
+        return f"=?utf-8?b?{base64.b64encode(whole).decode('ascii')}?="
     words, chunk, size = [], [], 0
     for char in value:
         width = len(char.encode("utf-8"))

@@ -30,7 +30,7 @@ def send_pipelined(
             smtp.getreply()
         _abort(smtp, (mail[0], rcpt[0], start[0]))
         raise refused
-    body = _PERIODS.sub(b"..", data)
+    body = _PERIODS.sub(b"..", data) if data.startswith(b".") or b"\n." in data else data
     smtp.send(body + (b".\r\n" if body.endswith(b"\r\n") else b"\r\n.\r\n"))
     code, reply = smtp.getreply()
     if code != 250:

@@ -35,6 +35,7 @@ from sqlalchemy.exc import DBAPIError
 from portal.models import Channel, Message, MessageStatus
 from portal.models.base import utcnow
 from portal.services import mail_mime, mail_smtp
+from portal.services.sql_lists import among
 
 CLAIM_LEASE = dt.timedelta(minutes=10)
 SMTP_ERRORS = (OSError, smtplib.SMTPException)
@@ -186,7 +187,7 @@ class Sender:
             free = (
                 select(Message.id)
                 .where(
-                    Message.id.in_(message_ids),
+                    among(Message.id, message_ids, conn.dialect.name),
                     Message.status == MessageStatus.PENDING,
                     Message.channel == Channel.EMAIL,
                     or_(Message.claimed_at.is_(None), Message.claimed_at < now - CLAIM_LEASE),
@@ -256,7 +257,8 @@ class Sender:
     def _release(self, conn, rows) -> None:
         if rows:
             ids = [row.id for row in rows]
-            conn.execute(update(Message).where(Message.id.in_(ids)).values(claimed_at=None))
+            where = among(Message.id, ids, conn.dialect.name)
+            conn.execute(update(Message).where(where).values(claimed_at=None))
             conn.commit()
 
     def close(self) -> None:

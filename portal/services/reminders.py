@@ -207,9 +207,9 @@ class Runner:
         rows = self.batch_emails
         if not rows:
             return []
-        ids = db.session.scalars(
-            insert(Message).returning(Message.id, sort_by_parameter_order=True), rows
-        ).all()
+        # Their ids in any order (the sender claims a set): asking for them in the rows' order
+        # made the INSERT a much longer statement, about twice the CPU.
+        ids = db.session.scalars(insert(Message).returning(Message.id), rows).all()
         events = [
             dict(
                 action="message.recorded",
@@ -222,7 +222,7 @@ class Runner:
             for row in rows
         ]
         db.session.execute(insert(AuditEvent), events)
-        return list(ids)
+        return sorted(ids)
 
     def _deliver(self, delivery: mail.DeliveryReport) -> None:
         self.report.delivered += len(delivery.sent)

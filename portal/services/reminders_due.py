@@ -20,6 +20,7 @@ from portal.models import (
 )
 from portal.services import plans
 from portal.services.amounts import CaseAmounts, amounts_for
+from portal.services.sql_lists import among
 
 
 def due_cases_query(
@@ -75,7 +76,9 @@ def take_due_cases(
     ).all()
     if not locked:
         return [], after_id
-    rows = db.session.execute(due_cases_query(at).where(Case.id.in_(locked))).unique().all()
+    dialect = db.session.get_bind().dialect.name
+    rows = db.session.execute(due_cases_query(at).where(among(Case.id, locked, dialect)))
+    rows = rows.unique().all()
     return rows, locked[-1]
 
 
@@ -98,18 +101,19 @@ class Batch:
 def load_batch(cases: list[Case], at: dt.datetime) -> Batch:
     """Amounts, oldest due dates, opt-outs and recent contacts of the batch."""
     case_ids = [c.id for c in cases]
-    debtor_ids = list({c.debtor_id for c in cases})
+    debtor_ids = sorted({c.debtor_id for c in cases})
+    dialect = db.session.get_bind().dialect.name
     oldest = dict(
         db.session.execute(
             select(DebtLine.case_id, func.min(DebtLine.due_on))
-            .where(DebtLine.case_id.in_(case_ids))
+            .where(among(DebtLine.case_id, case_ids, dialect))
             .group_by(DebtLine.case_id)
         ).all()
     )
     opted = set(
         db.session.execute(
             select(DebtorPreference.debtor_id).where(
-                DebtorPreference.debtor_id.in_(debtor_ids),
+                among(DebtorPreference.debtor_id, debtor_ids, dialect),
                 DebtorPreference.email_opt_out_at.is_not(None),
             )
         ).scalars()
@@ -119,7 +123,7 @@ def load_batch(cases: list[Case], at: dt.datetime) -> Batch:
             db.session.execute(
                 select(ReminderContact.debtor_id, func.count())
                 .where(
-                    ReminderContact.debtor_id.in_(debtor_ids),
+                    among(ReminderContact.debtor_id, debtor_ids, dialect),
                     ReminderContact.created_at > at - rules.CAP_WINDOW,
                     ReminderContact.created_at <= at,
                 )

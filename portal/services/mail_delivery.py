@@ -35,7 +35,7 @@ from sqlalchemy.exc import DBAPIError
 from portal.models import Channel, Message, MessageStatus
 from portal.models.base import utcnow
 from portal.services import mail_mime, mail_smtp
-from portal.services.sql_lists import among
+from portal.services.sql_bulk import among
 
 CLAIM_LEASE = dt.timedelta(minutes=10)
 SMTP_ERRORS = (OSError, smtplib.SMTPException)

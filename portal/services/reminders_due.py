@@ -20,7 +20,7 @@ from portal.models import (
 )
 from portal.services import plans
 from portal.services.amounts import CaseAmounts, amounts_for
-from portal.services.sql_lists import among
+from portal.services.sql_bulk import among
 
 
 def due_cases_query(

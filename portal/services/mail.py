@@ -5,6 +5,9 @@ records and sends once. With no SMTP server configured (the demo), messages are 
 and staff read them on the case page. A failed delivery stays pending for the next run.
 """
 
+import functools
+
+from babel import Locale
 from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select
@@ -31,9 +34,15 @@ def language_of(case: Case) -> str:
 
 def render(template: str, language: str, subject, **context) -> tuple[str, str, str]:
     """Render (subject, text, html) of `templates/email/<template>.txt|.html` in `language`."""
-    with force_locale(babel_locale(language)):
+    with force_locale(_locale(language)):
         text, html = mail_render.renderer(language).render(template, **context)
         return str(subject), text, html
+
+
+@functools.cache
+def _locale(language: str) -> Locale:
+    # force_locale given a Locale object skips parsing its name at every message.
+    return Locale.parse(babel_locale(language))
 
 
 def queue_email(

@@ -20,7 +20,7 @@ from flask import Flask, current_app
 from flask_babel import get_translations
 from jinja2 import nodes, pass_eval_context
 from jinja2.visitor import NodeTransformer
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from portal.i18n import _format_date, _format_money, babel_locale, iban
 from portal.services.mail_fragments import FragmentCache
@@ -136,9 +136,15 @@ def _gettext(lookup):
 
 def _format(translated: str, autoescape: bool, variables: dict) -> str:
     # As Jinja's newstyle gettext: always %-formatted, variables escaped when autoescaping.
+    # Markup's own % wraps every value in a helper object; escaping the values first gives the
+    # same text (numbers are left as they are, for %d) for less.
     if autoescape:
-        return Markup(translated) % variables
+        escaped = {k: v if type(v) in _NUMBERS else escape(v) for k, v in variables.items()}
+        return Markup(translated % escaped)
     return translated % variables
+
+
+_NUMBERS = (int, float)
 
 
 class Money:

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from flask import render_template
 from flask_babel import force_locale
+from markupsafe import Markup
 
 from portal.i18n import babel_locale
 from portal.legal import L111_8_AL2_AL3
@@ -49,3 +50,17 @@ def test_same_text_and_html_as_render_template(factories, template, language, to
         )
         assert mail_render.renderer(language).render(template, **context) == expected
     assert "Zoé &lt;b&gt;" in expected[1]  # the html part escapes what the debtor typed
+
+
+@pytest.mark.parametrize(
+    ("translated", "variables"),
+    [
+        ("Bonjour %(name)s,", {"name": "Zoé <b> & « Cie »"}),
+        ("%(num)d échéance(s) de %(amount)s", {"num": 3, "amount": "12,00\u00a0€"}),
+        ("100 %% dû : %(x)s", {"x": Markup("<i>déjà sûr</i>")}),
+        ("%(a)s / %(b)s", {"a": None, "b": 1.5}),
+    ],
+)
+def test_translated_text_is_formatted_and_escaped_as_jinja_does(translated, variables):
+    assert mail_render._format(translated, True, variables) == Markup(translated) % variables
+    assert mail_render._format(translated, False, variables) == translated % variables

@@ -8,26 +8,41 @@ ledger entries.
 
 import datetime as dt
 
-from sqlalchemy import any_, bindparam, func, or_, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from portal.domain.ledger import EntryKind
 from portal.domain.plan_states import LIVE_PLAN
 from portal.extensions import db
-from portal.models import Agency, Case, LedgerEntry, Message, Payment, Plan
+from portal.models import Agency, Case, LedgerEntry, Message, Payment, Plan, Receipt
 from portal.services import ledger as ledger_service
+from portal.services import sql_bulk
 
 _UNSET = object()
 
 
 def _among(column, values):
-    """`column IN (values)`; on PostgreSQL `column = ANY(array)`, one parameter whatever the
-    count, so the statement's text is the same for every batch (parsed and prepared once)."""
-    values = sorted(values)
-    if db.session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
-    return column.in_(values)
+    """`column IN (values)`, on PostgreSQL `column = ANY(array)` (see sql_bulk.among)."""
+    return sql_bulk.among(column, sorted(values), db.session.get_bind().dialect.name)
+
+
+NUMBERED = (LedgerEntry, Receipt, Message)  # rows a batch adds one of for each payment
+
+
+def number_new_rows() -> None:
+    """Give the batch's new ledger entries, receipts and messages their ids from the sequences
+    before they are written (PostgreSQL): the ORM then inserts each table's rows as one
+    prepared statement run for every row, instead of building and parsing a long
+    INSERT … VALUES … RETURNING for each batch."""
+    session = db.session
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for model in NUMBERED:
+        new = [o for o in session.new if type(o) is model and o.id is None]
+        if len(new) > 1:
+            ids = sql_bulk.next_ids(session.connection(), model.__table__, len(new))
+            for row, new_id in zip(new, ids, strict=True):
+                row.id = new_id
 
 
 def references(obj: dict) -> tuple[str | None, str | None, int | None]:
@@ -155,7 +170,8 @@ class Batch:
     def agency(self) -> Agency | None:
         """The agency (the sender of e-mails), read once."""
         if self._agency is _UNSET:
-            self._agency = db.session.execute(select(Agency)).scalar_one_or_none()
+            with db.session.no_autoflush:  # the batch's rows are written at its end, numbered
+                self._agency = db.session.execute(select(Agency)).scalar_one_or_none()
         return self._agency
 
     def add_entry(

@@ -24,7 +24,7 @@ from portal.models import Message, WebhookEvent
 from portal.payments.gateway import Event
 from portal.services import audit, mail, payment_handlers, payment_reversals
 from portal.services import payment_inbox as inbox
-from portal.services.payment_batch import Batch
+from portal.services.payment_batch import Batch, number_new_rows
 from portal.services.payments import gateway
 
 HANDLERS = {**payment_handlers.HANDLERS, **payment_reversals.HANDLERS}
@@ -201,6 +201,7 @@ def _apply(records: list[WebhookEvent]) -> tuple[dict[int, Applied], list[Messag
             handler = HANDLERS.get(event.type)
             rec.outcome = handler(event, rec, batch) if handler else "ignored"
             applied[rec.id] = Applied(event.id, event.type, rec.outcome)
+        number_new_rows()
     return applied, batch.outbox
 
 

@@ -19,6 +19,11 @@ def among(column, values, dialect: str):
     return column.in_(values)
 
 
+def next_ids(connection, table: Table, n: int) -> list[int]:
+    """`n` new ids drawn from the sequence of `table`'s id (PostgreSQL), in one statement."""
+    return list(connection.execute(text(_NEXT_IDS), {"table": table.name, "n": n}).scalars())
+
+
 def insert_rows(table: Table, rows: list[dict], ids: bool = False) -> list[int]:
     """INSERT these rows (the same keys in each) in the session's transaction, with the
     columns' Python defaults as an INSERT applies them; with `ids`, returns the new ids (in
@@ -39,12 +44,7 @@ def insert_rows(table: Table, rows: list[dict], ids: bool = False) -> list[int]:
         return list(connection.execute(insert(table).returning(table.c.id), rows).scalars())
     new_ids = []
     if ids:
-        new_ids = list(
-            connection.execute(
-                text(_NEXT_IDS),
-                {"table": table.name, "n": len(rows)},
-            ).scalars()
-        )
+        new_ids = next_ids(connection, table, len(rows))
         rows = [{**row, "id": new_id} for row, new_id in zip(rows, new_ids, strict=True)]
     given = list(rows[0])
     defaults = [c for c in table.c if c.name not in rows[0] and c.default is not None]

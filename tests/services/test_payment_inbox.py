@@ -64,6 +64,37 @@ def test_each_receipt_e_mail_goes_to_its_own_debtor(two_pending):
     assert [m.recipient for m in messages] == [p.case.debtor.email for p in two_pending]
 
 
+def test_a_batch_links_each_payment_to_its_own_entry_receipt_and_e_mail(two_pending):
+    inserts = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("INSERT INTO") and "VALUES" in statement:
+            inserts.append((statement.split()[2], "RETURNING" in statement))
+
+    for n, payment in enumerate(two_pending):
+        payment_events.record(succeeded(payment, f"evt_{n}"))
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        payment_events.apply_pending()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    for payment in two_pending:
+        db.session.refresh(payment)
+        entry = db.session.get(LedgerEntry, payment.ledger_entry_id)
+        assert (entry.case_id, entry.amount) == (payment.case_id, -payment.amount)
+        receipt = db.session.execute(
+            select(Receipt).where(Receipt.payment_id == payment.id)
+        ).scalar_one()
+        message = db.session.execute(
+            select(Message).where(Message.key == f"receipt:{receipt.number}")
+        ).scalar_one()
+        assert (receipt.case_id, message.case_id) == (payment.case_id, payment.case_id)
+    if db.engine.dialect.name == "postgresql":  # numbered first: one prepared INSERT per table
+        written = {"ledger_entries", "receipts", "messages"}
+        assert {table for table, returning in inserts if returning} & written == set()
+        assert {table for table, _ in inserts} >= written
+
+
 def test_a_webhook_request_applies_what_was_left_waiting(two_pending):
     first, second = two_pending
     payment_events.record(succeeded(first, "evt_left"))

@@ -2,8 +2,10 @@
 
 A batch is claimed in one statement: pending messages not claimed by a live run get
 `claimed_at` (FOR UPDATE SKIP LOCKED on PostgreSQL, so two runs never claim the same one), and
-the claim is committed. They go out over one SMTP connection, and each is marked sent in its
-own small autocommitted UPDATE as soon as the server has accepted it.
+the claim is committed; a run that records messages itself inserts them claimed already
+(deliver_claimed), so no other run takes them, and sends them as it rendered them. They go out
+over one SMTP connection, and each is marked sent in its own small autocommitted UPDATE as soon
+as the server has accepted it.
 
 The trade-off, if the process dies mid-batch: what was marked sent stays sent; the rest of the
 batch stays pending and claimed, and is sent again once the claim is older than CLAIM_LEASE.
@@ -28,6 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formataddr
+from typing import NamedTuple
 
 from sqlalchemy import Engine, bindparam, or_, select, update
 from sqlalchemy.exc import DBAPIError
@@ -153,6 +156,20 @@ _CLAIMED = (
     Message.headers,
     Message.language,
 )
+
+
+class Claimed(NamedTuple):
+    """What sending a claimed message needs (the columns the claim statement returns)."""
+
+    id: int
+    recipient: str
+    subject: str
+    body_text: str
+    body_html: str | None
+    headers: dict
+    language: str
+
+
 # Plain SQL on the driver's cursor: marking is one round trip and a few microseconds of Python
 # per message, no statement to compile or datetime to convert (the database's clock is used).
 _MARK_SENT = (
@@ -179,10 +196,9 @@ class Sender:
 
     def deliver(self, message_ids: list[int]) -> DeliveryReport:
         """Claim these messages (those still pending and free), send them. Commits."""
-        report = DeliveryReport()
         if not message_ids or self.down:
-            return report
-        with self.engine.connect() as conn, self._autocommit() as marks:
+            return DeliveryReport()
+        with self.engine.connect() as conn:
             now = utcnow()
             free = (
                 select(Message.id)
@@ -202,7 +218,23 @@ class Sender:
             )
             rows = sorted(conn.execute(claim).all(), key=lambda row: row.id)
             conn.commit()
-            deadline = time.monotonic() + CLAIM_LEASE.total_seconds() / 2
+            return self._send(conn, rows, time.monotonic() + CLAIM_LEASE.total_seconds() / 2)
+
+    def deliver_claimed(self, rows: list[Claimed], claimed_at: dt.datetime) -> DeliveryReport:
+        """Send messages that this run recorded already claimed (their INSERT, committed, set
+        `claimed_at`): no claim statement, and their text as rendered, not read back. Commits.
+        """
+        if not rows or self.down:
+            return DeliveryReport()
+        elapsed = (utcnow() - claimed_at).total_seconds()
+        deadline = time.monotonic() + CLAIM_LEASE.total_seconds() / 2 - elapsed
+        with self.engine.connect() as conn:
+            return self._send(conn, rows, deadline)
+
+    def _send(self, conn, rows, deadline: float) -> DeliveryReport:
+        """Send claimed rows, each marked sent at once; stop at `deadline` (half the lease)."""
+        report = DeliveryReport()
+        with self._autocommit() as marks:
             for index, row in enumerate(rows):
                 if time.monotonic() > deadline:
                     self._release(conn, rows[index:])
@@ -291,6 +323,12 @@ class BackgroundSender:
         if message_ids:
             self.running = self.pool.submit(self.sender.deliver, message_ids)
 
+    def submit_claimed(self, rows: list[Claimed], claimed_at: dt.datetime) -> None:
+        """Send messages recorded already claimed (see Sender.deliver_claimed), likewise."""
+        self.wait()
+        if rows:
+            self.running = self.pool.submit(self.sender.deliver_claimed, rows, claimed_at)
+
     def wait(self) -> DeliveryReport:
         """Wait for the batch in the thread; what every batch so far did."""
         if self.running is not None:
@@ -323,6 +361,11 @@ class InlineSender(BackgroundSender):
         """Send these messages now."""
         if message_ids:
             self.report.add(self.sender.deliver(message_ids))
+
+    def submit_claimed(self, rows: list[Claimed], claimed_at: dt.datetime) -> None:
+        """Send messages recorded already claimed now."""
+        if rows:
+            self.report.add(self.sender.deliver_claimed(rows, claimed_at))
 
     def wait(self) -> DeliveryReport:
         """What every batch so far did."""

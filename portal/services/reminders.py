@@ -32,6 +32,7 @@ from portal.models import (
     ReminderContact,
     TimeBarReview,
 )
+from portal.models.base import utcnow
 from portal.security import case_link_maker
 from portal.services import audit, letters, mail, mail_delivery, mail_fragments
 from portal.services.instalment_reminders import send_instalment_reminders
@@ -196,7 +197,7 @@ class Runner:
             insert_rows(CaseReminder.__table__, [vars(s) for s in self.batch_states])
             # unique (case, step): a step is taken once, whatever runs
             insert_rows(ReminderContact.__table__, self.batch_contacts)
-            email_ids = self._insert_emails()
+            claimed, claimed_at = self._insert_emails()
             for letter in self.batch_letters:
                 letters.record_letter(**letter)
             db.session.commit()
@@ -209,11 +210,18 @@ class Runner:
         self.report.emails += self.batch_steps["email"]
         self.report.letters += self.batch_steps["letter"]
         if self.sender is not None:
-            self.sender.submit(email_ids)
+            self.sender.submit_claimed(claimed, claimed_at)
 
-    def _insert_emails(self) -> list[int]:
-        """The batch's e-mails and their audit rows (COPY on PostgreSQL, see insert_rows)."""
-        rows = self.batch_emails
+    def _insert_emails(self) -> tuple[list[mail_delivery.Claimed], dt.datetime]:
+        """The batch's e-mails and their audit rows (COPY on PostgreSQL, see insert_rows).
+
+        With a sender, the e-mails are recorded claimed by this run (no other run sends them
+        unless the claim expires); returns them as the sender needs them, and the claim's time.
+        """
+        rows, claimed_at = self.batch_emails, utcnow()
+        if self.sender is not None:
+            for row in rows:
+                row["claimed_at"] = claimed_at
         ids = insert_rows(Message.__table__, rows, ids=True)
         events = [
             dict(
@@ -227,7 +235,14 @@ class Runner:
             for row in rows
         ]
         insert_rows(AuditEvent.__table__, events)
-        return sorted(ids)
+        if self.sender is None:
+            return [], claimed_at
+        fields = mail_delivery.Claimed._fields
+        claimed = [
+            mail_delivery.Claimed(new_id, *(row[name] for name in fields[1:]))
+            for new_id, row in zip(ids, rows, strict=True)
+        ]
+        return claimed, claimed_at
 
     def _deliver(self, delivery: mail.DeliveryReport) -> None:
         self.report.delivered += len(delivery.sent)

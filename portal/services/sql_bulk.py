@@ -26,8 +26,8 @@ def next_ids(connection, table: Table, n: int) -> list[int]:
 
 def insert_rows(table: Table, rows: list[dict], ids: bool = False) -> list[int]:
     """INSERT these rows (the same keys in each) in the session's transaction, with the
-    columns' Python defaults as an INSERT applies them; with `ids`, returns the new ids (in
-    the rows' order on PostgreSQL, in any order elsewhere).
+    columns' Python defaults as an INSERT applies them; with `ids`, returns the new ids in the
+    rows' order.
 
     On PostgreSQL the rows go by COPY, ids drawn from the sequence first: no statement text to
     build and parse for each batch, the least work for this process and for the server.
@@ -41,7 +41,8 @@ def insert_rows(table: Table, rows: list[dict], ids: bool = False) -> list[int]:
         if not ids:
             connection.execute(insert(table), rows)
             return []
-        return list(connection.execute(insert(table).returning(table.c.id), rows).scalars())
+        returning = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        return list(connection.execute(returning, rows).scalars())
     new_ids = []
     if ids:
         new_ids = next_ids(connection, table, len(rows))

@@ -5,9 +5,10 @@ from collections import Counter
 
 import pytest
 import time_machine
-from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy import create_engine, event, func, select, text, update
 
 from portal.models import Message, MessageStatus, ReminderContact
+from portal.models.base import utcnow
 from portal.services import mail, mail_delivery, reminders_workers
 
 AT = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)  # 10:00 in Paris, a Tuesday
@@ -40,16 +41,20 @@ def test_a_failing_worker_is_reported_and_its_messages_stay_pending(
     factories.case()
     application = app_factory(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port, MAIL_USE_TLS=False)
 
-    def crash(self, message_ids):
+    def crash(self, rows, claimed_at):
         raise RuntimeError("the worker dies before sending")
 
-    monkeypatch.setattr(mail_delivery.Sender, "deliver", crash)
+    monkeypatch.setattr(mail_delivery.Sender, "deliver_claimed", crash)
     with application.app_context(), pytest.raises(reminders_workers.WorkerFailed):
         reminders_workers.run_in_processes(AT, 2)
     monkeypatch.undo()
     assert db.session.execute(select(Message.status)).scalars().all() == [MessageStatus.PENDING]
     with application.app_context():
-        assert len(mail.deliver_pending().sent) == 1  # the next run sends it
+        assert mail.deliver_pending().sent == []  # recorded claimed by the run that died
+        expired = utcnow() - mail_delivery.CLAIM_LEASE - dt.timedelta(seconds=1)
+        db.session.execute(update(Message).values(claimed_at=expired))
+        db.session.commit()
+        assert len(mail.deliver_pending().sent) == 1  # once the claim expires, a run sends it
     assert len(smtp.messages) == 1
 
 

@@ -25,7 +25,7 @@ from bench import cpu, datagen, harness, poster  # noqa: E402
 from bench.harness import Workers  # noqa: E402
 
 TARGET_PER_SECOND = 300
-WARMUP_PAYMENTS = 200  # their events are posted and applied before the clock starts
+WARMUP_PAYMENTS = 400  # their events are posted and applied before the clock starts
 DUPLICATE_SHARE = 0.30
 WEBHOOK_SECRET = "whsec_bench_" + secrets.token_hex(8)
 

@@ -9,6 +9,7 @@ created and dropped). Target: at least 300 events per second.
 
 import argparse
 import json
+import os
 import random
 import secrets
 import sys
@@ -53,8 +54,6 @@ def portal_env(workdir: Path, url: str, secret_key: str) -> dict:
 
 def seed(url: str, payments: int, secret_key: str) -> list[dict]:
     """One creditor, `payments` cases of 100.00 each with a pending checkout payment."""
-    import os
-
     os.environ.setdefault("PORTAL_INSTANCE_PATH", tempfile.mkdtemp(prefix="amiable-wh-"))
     from sqlalchemy import insert
 
@@ -248,7 +247,7 @@ def run(url: str, payments: int, workers: Workers, clients: int, workdir: Path, 
         _, warm_statuses = post_all(base, warmup, clients)
         wait_applied(url)
         cpu_before = {name: cpu.snapshot(match) for name, match in ours.items()}
-        poster_before = time.process_time()
+        poster_before, load_before = time.process_time(), os.getloadavg()[0]
         started, statuses = post_all(base, events, clients)
         posted, poster_cpu = time.monotonic(), time.process_time() - poster_before
         applied = wait_applied(url)
@@ -270,6 +269,7 @@ def run(url: str, payments: int, workers: Workers, clients: int, workdir: Path, 
         "clients": clients,
         "healthz": healthz,
         "cpu_ms": {**cpu_ms, "poster": 1000 * poster_cpu / len(events)},
+        "load": (load_before, os.getloadavg()[0]),
         **check_ledger(url, payments + WARMUP_PAYMENTS, unique + warm_unique),
     }
     figures["all_200"] = set(statuses) == set(warm_statuses) == {200}
@@ -299,7 +299,9 @@ def report_lines(f: dict) -> list[str]:
         "",
         "CPU an event (from /proc, whatever else the machine runs): portal"
         f" {f['cpu_ms']['portal']:.2f} ms (gunicorn workers), PostgreSQL"
-        f" {f['cpu_ms']['database']:.2f} ms (its backends), poster {f['cpu_ms']['poster']:.2f} ms.",
+        f" {f['cpu_ms']['database']:.2f} ms (its backends), poster {f['cpu_ms']['poster']:.2f} ms."
+        f" Machine load average (1 min) {f['load'][0]:.1f} before, {f['load'][1]:.1f} after"
+        " (above 2, other programs competed for the 2 cores).",
         "",
         f"For scale, the same server answers GET /healthz (one database round trip) at"
         f" {f['healthz']:.0f} requests/s on this machine.",
@@ -316,8 +318,6 @@ def run_scenario(ctx) -> tuple[str, list[str], bool]:
 
     Each event waits on its commit, so the portal runs gthread workers (8 threads each).
     """
-    import os
-
     url = os.environ.get("BENCH_POSTGRES_URL", datagen.DEFAULT_POSTGRES_URL)
     datagen._pg_names(url)  # refuses a database whose name does not say "bench"
     problem = datagen.postgres_available(url)

@@ -69,3 +69,23 @@ def insert_rows(table: Table, rows: list[dict], ids: bool = False) -> list[int]:
     finally:
         cursor.close()
     return new_ids
+
+
+_LZ4: dict[str, bool] = {}  # by database URL: whether the server was built with lz4
+
+
+def compress_with_lz4() -> None:
+    """On a PostgreSQL server built with lz4, the rest of the session's transaction compresses
+    long values (the e-mails' bodies) with lz4 instead of pglz: a fraction of the server's CPU
+    for a slightly larger stored size; either reads back the same. Elsewhere, nothing."""
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        return
+    url = str(connection.engine.url)
+    if url not in _LZ4:
+        _LZ4[url] = bool(connection.execute(text(_HAS_LZ4)).scalar())
+    if _LZ4[url]:
+        connection.exec_driver_sql("SET LOCAL default_toast_compression = 'lz4'")
+
+
+_HAS_LZ4 = "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"

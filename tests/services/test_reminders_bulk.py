@@ -1,9 +1,11 @@
 """Rows written many at once (COPY on PostgreSQL) read back as an INSERT would have stored them."""
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from portal.models import AuditEvent, Channel, Message, MessageStatus
+from portal.services import sql_bulk
 from portal.services.sql_bulk import among, insert_rows
 
 
@@ -62,3 +64,25 @@ def test_among_finds_the_listed_ids(factories, db):
     insert_rows(Message.__table__, _rows(cases[0].id, 1) + _rows(cases[1].id, 1, prefix="j"))
     db.session.commit()
     assert [row.case_id for row in found.all()] == [cases[0].id]
+
+
+@pytest.mark.postgres
+def test_bodies_are_compressed_with_lz4_where_the_server_has_it(factories, db):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+    has_lz4 = db.session.execute(text(sql_bulk._HAS_LZ4)).scalar()
+    setting = db.session.execute(text("SHOW default_toast_compression")).scalar()
+    case = factories.case()
+    rows = _rows(case.id, 1)
+    rows[0]["body_html"] = "".join(f"<p>Ligne {n} du courrier</p>" for n in range(400))
+    sql_bulk.compress_with_lz4()
+    (message_id,) = insert_rows(Message.__table__, rows, ids=True)
+    db.session.commit()
+    method = db.session.execute(
+        text("SELECT pg_column_compression(body_html) FROM messages WHERE id = :id"),
+        {"id": message_id},
+    ).scalar()
+    assert method == ("lz4" if has_lz4 else setting)
+    assert db.session.get(Message, message_id).body_html == rows[0]["body_html"]
+    # SET LOCAL: the next transaction is back to the server's setting
+    assert db.session.execute(text("SHOW default_toast_compression")).scalar() == setting

@@ -34,7 +34,7 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.security import case_link_maker
-from portal.services import audit, letters, mail, mail_delivery, mail_fragments
+from portal.services import audit, letters, mail, mail_delivery, mail_fragments, mail_senders
 from portal.services.instalment_reminders import send_instalment_reminders
 from portal.services.reminder_controls import sequence_of, unsubscribe_url_maker
 from portal.services.reminders_due import (  # noqa: F401 (the job's public names)
@@ -45,6 +45,7 @@ from portal.services.reminders_due import (  # noqa: F401 (the job's public name
     not_due_counts,
     take_due_cases,
 )
+from portal.services.reminders_rows import NewState, RunReport
 from portal.services.sql_bulk import compress_with_lz4, insert_rows
 
 SUBJECTS = {
@@ -57,44 +58,6 @@ SUBJECTS = {
 
 
 GC_THRESHOLD = 20_000  # allocations between two collections of the youngest objects (run)
-
-
-@dataclass
-class NewState:
-    """A case's first reminder state: a plain row written with its batch (no ORM object)."""
-
-    case_id: int
-    next_due_at: dt.datetime | None
-    position: int = 0
-    time_bar: TimeBarReview = TimeBarReview.NONE
-    first_notice_reference: str | None = None
-    first_notice_at: dt.datetime | None = None
-    last_step_at: dt.datetime | None = None
-
-
-@dataclass
-class RunReport:
-    """What a run did (or, in a dry run, would do)."""
-
-    emails: int = 0
-    letters: int = 0
-    delivered: int = 0
-    failed: int = 0
-    skipped: Counter = field(default_factory=Counter)
-    planned: list[str] = field(default_factory=list)
-
-    @property
-    def contacts(self) -> int:
-        """Steps taken."""
-        return self.emails + self.letters
-
-    def add(self, other: "RunReport") -> None:
-        """Count another run's figures in (a worker's, the left-overs')."""
-        self.emails += other.emails
-        self.letters += other.letters
-        self.delivered += other.delivered
-        self.failed += other.failed
-        self.skipped.update(other.skipped)
 
 
 @dataclass
@@ -115,7 +78,7 @@ class Runner:
     batch_steps: Counter = field(default_factory=Counter)  # channels used in the batch
     batch_states: list = field(default_factory=list)  # NewState rows, written at the commit
     batch_contacts: list = field(default_factory=list)  # reminder_contacts rows, likewise
-    sender: mail_delivery.BackgroundSender | None = None
+    sender: mail_senders.BackgroundSender | None = None
     background: bool = True  # send in a thread while the next batch is prepared
     shard: tuple[int, int] | None = None  # (k, n): only cases whose id is k modulo n
     case_link: Callable[[int, int], str] | None = None  # signers made once a run (see run)
@@ -129,7 +92,7 @@ class Runner:
         if not self.dry_run and mail.smtp_configured():
             settings = mail_delivery.MailSettings.from_config(current_app.config)
             sender = mail_delivery.Sender(db.engine, settings)
-            kind = mail_delivery.BackgroundSender if self.background else mail_delivery.InlineSender
+            kind = mail_senders.BackgroundSender if self.background else mail_senders.InlineSender
             self.sender = kind(sender)
         # What is in memory already (the app, its modules, compiled templates) is kept out of the
         # collector's passes, which the run's many short-lived objects trigger: about 8 % less

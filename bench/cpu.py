@@ -31,3 +31,11 @@ def spent(before: dict[int, float], after: dict[int, float]) -> float:
     """CPU seconds used between two snapshots (a process that started meanwhile: all of it;
     one that ended meanwhile is not counted)."""
     return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds every process of the machine has used since boot (all cores, from
+    /proc/stat), to tell how much of a run's time other programs took."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")

@@ -93,7 +93,8 @@ def recorded(event: Event, source: str) -> Iterator[tuple[int | None, bool]]:
             yield row[0], True
         finally:
             try:
-                conn.cursor().execute(_UNLOCK, (turn_key(row[2]),), prepare=True)
+                with conn.cursor() as cursor:
+                    cursor.execute(_UNLOCK, (turn_key(row[2]),), prepare=True)
             except Exception:  # the lock must not outlive this: closing the session frees it
                 conn.invalidate()
                 raise
@@ -112,12 +113,13 @@ def _insert_with_retry(event: Event, source: str) -> tuple[PoolProxiedConnection
     for attempt in (1, 2):
         conn = _recorder().raw_connection()
         try:
-            cursor = conn.cursor()
-            cursor.execute(_RECORD, params, prepare=True)
-            return conn, cursor.fetchone()
+            with conn.cursor() as cursor:
+                cursor.execute(_RECORD, params, prepare=True)
+                return conn, cursor.fetchone()
         except psycopg.Error:
             broken = conn.driver_connection.broken
-            conn.invalidate()
+            if broken:
+                conn.invalidate()
             conn.close()
             if attempt == 2 or not broken:
                 raise

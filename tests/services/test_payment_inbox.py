@@ -238,3 +238,33 @@ def test_recording_survives_connections_the_database_dropped(two_pending):
     assert payment_events.handle_event(succeeded(second, "evt_after")) == "succeeded"
     assert payment_events.handle_event(succeeded(second, "evt_after")) == "duplicate"
     assert payment_entries() == 2
+
+
+@pytest.mark.postgres
+def test_an_insert_that_finds_its_connection_dead_is_sent_again(two_pending, monkeypatch):
+    from sqlalchemy import text
+
+    from portal import db_liveness
+
+    first, second = two_pending
+    assert payment_events.handle_event(succeeded(first, "evt_before")) == "succeeded"
+    # The recorder's idle connections end, and the checkout does not notice (as after a network
+    # cut): the INSERT itself finds its connection dead, and goes again on a new one.
+    recorder = payment_inbox._recorder()
+    held = [recorder.raw_connection() for _ in range(recorder.pool.checkedin())]
+    pids = [conn.driver_connection.info.backend_pid for conn in held]
+    for conn in held:
+        conn.close()
+    assert pids
+    monkeypatch.setattr(db_liveness, "server_dropped", lambda dbapi_connection: False)
+    ended = text("SELECT pg_terminate_backend(pid) FROM unnest(CAST(:pids AS int[])) AS pid")
+    db.session.execute(ended, {"pids": pids})
+    alive = text("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(CAST(:pids AS int[]))")
+    for _ in range(500):
+        db.session.execute(text("SELECT pg_stat_clear_snapshot()"))
+        if not db.session.execute(alive, {"pids": pids}).scalar_one():
+            break
+        time.sleep(0.01)
+    db.session.commit()
+    assert payment_events.handle_event(succeeded(second, "evt_after")) == "succeeded"
+    assert payment_entries() == 2

@@ -318,3 +318,21 @@ def test_a_shard_takes_only_its_cases(smtp, factories):
         report = reminders.Runner(at=TUESDAY, shard=(1, 3)).run()
     assert report.emails == sum(1 for c in cases if c.id % 3 == 1)
     assert {m["To"] for m in smtp.messages} == {c.debtor.email for c in cases if c.id % 3 == 1}
+
+
+def test_what_a_run_sends_is_what_it_recorded(smtp, factories, db):
+    factories.agency()
+    cases = [factories.case(debtor_=factories.debtor(language=lang)) for lang in ("fr", "en")]
+    report = run_at(TUESDAY)
+    assert (report.emails, report.delivered) == (2, 2)
+    stored = {m.recipient: m for m in messages(db)}
+    for received in smtp.messages:
+        message = stored[received["To"]]
+        assert message.status == MessageStatus.SENT and message.claimed_at is not None
+        assert received["Subject"] == message.subject
+        for part, body in (
+            (plain(received), message.body_text),
+            (html(received), message.body_html),
+        ):
+            assert part.replace("\r\n", "\n").rstrip("\n") == body.rstrip("\n")
+    assert {m.case_id for m in stored.values()} == {c.id for c in cases}

@@ -30,6 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.cpu import process_cpu_seconds  # noqa: E402
+
 TARGET_PER_SECOND = 500
 TARGET_MEMORY_MB = 250
 # A Tuesday at 10:00 in Paris: inside the fair-contact hours whatever day the bench runs.
@@ -219,12 +221,6 @@ def prepare(url: str, cases: int, env: dict) -> dict:
         engine.dispose()
     seconds["load"] = time.monotonic() - started
     return seconds
-
-
-def process_cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a running process."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def measure(

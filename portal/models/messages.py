@@ -41,6 +41,9 @@ class Message(Base):
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)
     headers: Mapped[dict] = mapped_column(JSON, default=dict)
+    # A document attached when the e-mail is sent, rendered then from the record it names
+    # (`receipt:<number>`, see mail_attachments.py): the record is kept, not the file.
+    attachment: Mapped[str | None] = mapped_column(String(100))
     status: Mapped[MessageStatus] = mapped_column(
         str_enum(MessageStatus, "message_status"), default=MessageStatus.PENDING
     )

@@ -79,17 +79,25 @@ def queue_email(
 
 
 def build_email(
-    *, key: str, case: Case, template: str, subject, headers: dict | None = None, **context
+    *,
+    key: str,
+    case: Case,
+    template: str,
+    subject,
+    headers: dict | None = None,
+    attachment: str | None = None,
+    **context,
 ) -> Message | None:
     """Render an e-mail to the case's debtor as an unsaved Message (None: no address).
 
+    `attachment` names a document attached when it is sent (see mail_attachments.py).
     For callers that record many messages in one transaction and guarantee the key is new
     (the unique constraint still refuses a duplicate at commit); others use queue_email.
     """
     row = email_row(
         key=key, case=case, template=template, subject=subject, headers=headers, **context
     )
-    return None if row is None else Message(**row)
+    return None if row is None else Message(**row, attachment=attachment)
 
 
 def email_row(

@@ -36,7 +36,7 @@ from sqlalchemy.exc import DBAPIError
 
 from portal.models import Channel, Message, MessageStatus
 from portal.models.base import utcnow
-from portal.services import mail_mime, mail_smtp
+from portal.services import mail_attachments, mail_mime, mail_smtp
 from portal.services.sql_bulk import among
 
 CLAIM_LEASE = dt.timedelta(minutes=10)
@@ -103,8 +103,9 @@ def connect(settings: MailSettings) -> smtplib.SMTP:
 def send(smtp: smtplib.SMTP, settings: MailSettings, row) -> None:
     """Hand one message (a Message or a claimed row) to the server."""
     msgid = mail_mime.message_id(row.id, settings.sender_address)
+    attachments = mail_attachments.render(row.attachment, row.language)
     if not row.recipient.isascii():  # SMTPUTF8 address: the standard library knows the dance
-        smtp.send_message(_stdlib_email(settings, row, msgid))
+        smtp.send_message(_stdlib_email(settings, row, msgid, attachments))
         return
     smtp.ehlo_or_helo_if_needed()
     eight_bit = smtp.has_extn("8bitmime")  # UTF-8 bodies as they are, not quoted-printable
@@ -118,6 +119,7 @@ def send(smtp: smtplib.SMTP, settings: MailSettings, row) -> None:
         msgid=msgid,
         headers=row.headers,
         eight_bit=eight_bit,
+        attachments=attachments,
     )
     options = ["BODY=8BITMIME"] if eight_bit else []
     if smtp.has_extn("pipelining"):
@@ -126,7 +128,7 @@ def send(smtp: smtplib.SMTP, settings: MailSettings, row) -> None:
         smtp.sendmail(settings.sender_address, [row.recipient], data, options)
 
 
-def _stdlib_email(settings: MailSettings, row, msgid: str) -> EmailMessage:
+def _stdlib_email(settings: MailSettings, row, msgid: str, attachments=()) -> EmailMessage:
     email = EmailMessage()
     email["Subject"] = row.subject
     email["From"] = settings.sender
@@ -137,7 +139,13 @@ def _stdlib_email(settings: MailSettings, row, msgid: str) -> EmailMessage:
     email.set_content(row.body_text)
     if row.body_html:
         email.add_alternative(row.body_html, subtype="html")
-    email["Content-Language"] = row.language  # after set_content, which drops Content-*
+    for attached in attachments:
+        maintype, _, subtype = attached.mimetype.partition("/")
+        email.add_attachment(
+            attached.data, maintype=maintype, subtype=subtype, filename=attached.filename
+        )
+    # Last: set_content and add_attachment move or drop the Content-* headers already there.
+    email["Content-Language"] = row.language
     return email
 
 
@@ -154,6 +162,7 @@ _CLAIMED = (
     Message.body_html,
     Message.headers,
     Message.language,
+    Message.attachment,
 )
 
 
@@ -167,6 +176,7 @@ class Claimed(NamedTuple):
     body_html: str | None
     headers: dict
     language: str
+    attachment: str | None = None
 
 
 # Plain SQL on the driver's cursor: marking is one round trip and a few microseconds of Python

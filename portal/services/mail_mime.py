@@ -1,4 +1,5 @@
-"""The bytes of an e-mail: multipart/alternative text + html, UTF-8, quoted-printable or 8bit.
+"""The bytes of an e-mail: multipart/alternative text + html, UTF-8, quoted-printable or 8bit,
+and any attached files (base64) after them in a multipart/mixed message.
 
 Hand-rolled because the standard library's EmailMessage and its generator cost several
 milliseconds a message, most of the reminder job's time. What is written is the plain subset
@@ -95,11 +96,13 @@ def email_bytes(
     msgid: str,
     headers: dict | None = None,
     eight_bit: bool = False,
+    attachments=(),
 ) -> bytes:
     """The whole message, ready for SMTP DATA. `sender` is already formatted (formataddr).
 
     With `eight_bit` (the server takes 8BITMIME) the parts are UTF-8 as they are (8bit), which
     costs no encoding; a part that SMTP could not carry so is quoted-printable all the same.
+    `attachments` (filename, mimetype, data) follow the text in a multipart/mixed message.
     """
     lines = [
         header("Subject", subject),
@@ -111,14 +114,33 @@ def email_bytes(
     lines += [header(name, str(value)) for name, value in (headers or {}).items()]
     lines.append(f"MIME-Version: 1.0{CRLF}")
     lines.append(header("Content-Language", language))
-    if not html:
-        return "".join(lines).encode("ascii") + _part("plain", text, eight_bit)
+    head = "".join(lines).encode("ascii")
+    body = _text_entity(text, html, eight_bit)
+    if not attachments:
+        return head + body
     boundary = f"=_amiable_{secrets.token_hex(8)}"
-    lines.append(f'Content-Type: multipart/alternative; boundary="{boundary}"{CRLF}{CRLF}')
+    parts = [
+        f'Content-Type: multipart/mixed; boundary="{boundary}"{CRLF}{CRLF}'.encode("ascii"),
+        f"--{boundary}{CRLF}".encode("ascii"),
+        body,
+    ]
+    for attached in attachments:
+        parts += [f"{CRLF}--{boundary}{CRLF}".encode("ascii"), _attachment(*attached)]
+    parts.append(f"{CRLF}--{boundary}--{CRLF}".encode("ascii"))
+    return head + b"".join(parts)
+
+
+def _text_entity(text: str, html: str | None, eight_bit: bool) -> bytes:
+    """The text part, or the text and HTML parts as multipart/alternative, with their headers."""
+    if not html:
+        return _part("plain", text, eight_bit)
+    boundary = f"=_amiable_{secrets.token_hex(8)}"
     # The CRLF before a delimiter belongs to it (RFC 2046): each part keeps its own last one.
     return b"".join(
         [
-            "".join(lines).encode("ascii"),
+            f'Content-Type: multipart/alternative; boundary="{boundary}"{CRLF}{CRLF}'.encode(
+                "ascii"
+            ),
             f"--{boundary}{CRLF}".encode("ascii"),
             _part("plain", text, eight_bit),
             f"{CRLF}--{boundary}{CRLF}".encode("ascii"),
@@ -126,3 +148,15 @@ def email_bytes(
             f"{CRLF}--{boundary}--{CRLF}".encode("ascii"),
         ]
     )
+
+
+def _attachment(filename: str, mimetype: str, data: bytes) -> bytes:
+    """A file as a base64 part (lines of 76 characters) named for download."""
+    if not filename.isascii() or '"' in filename or "\\" in filename:
+        raise ValueError(f"attachment file name {filename!r} is not plain ASCII")
+    head = (
+        f'Content-Type: {mimetype}; name="{filename}"{CRLF}'
+        f'Content-Disposition: attachment; filename="{filename}"{CRLF}'
+        f"Content-Transfer-Encoding: base64{CRLF}{CRLF}"
+    )
+    return head.encode("ascii") + base64.encodebytes(data).replace(b"\n", b"\r\n")

@@ -52,6 +52,7 @@ def queue_email(receipt: Receipt, case: Case, agency: Agency | None = _LOOK_UP) 
             subject=_l("Receipt %(number)s: payment received", number=receipt.number),
             receipt=receipt,
             link=case_link(case.id, case.link_version),
+            attachment=f"receipt:{receipt.number}",
             **({} if agency is _LOOK_UP else {"agency": agency}),
         )
     if message is None:
@@ -60,6 +61,21 @@ def queue_email(receipt: Receipt, case: Case, agency: Agency | None = _LOOK_UP) 
     audit.record("message.recorded", actor=ActorKind.SYSTEM, case_id=case.id,
                  template="receipt", key=message.key)  # fmt: skip
     return message
+
+
+def attachment(number: str, language: str):
+    """The receipt numbered `number` as a PDF to attach to its e-mail (None if there is none)."""
+    from portal.services.mail_attachments import Attachment
+
+    receipt = db.session.execute(
+        select(Receipt).where(Receipt.number == number)
+    ).scalar_one_or_none()
+    if receipt is None:
+        return None
+    case = db.session.get(Case, receipt.case_id)
+    with force_locale(language):
+        filename = _("receipt-%(number)s.pdf", number=number)
+    return Attachment(filename, "application/pdf", pdf(receipt, case, language))
 
 
 def receipt_for(payment_id: int) -> Receipt | None:

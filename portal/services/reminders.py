@@ -203,7 +203,7 @@ class Runner:
             return [], claimed_at
         fields = mail_delivery.Claimed._fields
         claimed = [
-            mail_delivery.Claimed(new_id, *(row[name] for name in fields[1:]))
+            mail_delivery.Claimed(new_id, *(row.get(name) for name in fields[1:]))
             for new_id, row in zip(ids, rows, strict=True)
         ]
         return claimed, claimed_at

@@ -1,10 +1,12 @@
 """Online payments through the real SDK over HTTP to the double: every flow, applied by events."""
 
+import io
 import json
 import random
 import urllib.request
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from portal.domain.ledger import EntryKind
@@ -82,6 +84,12 @@ def test_pay_in_full_by_card_records_one_entry_a_receipt_and_an_email(
     receipt = db.session.execute(select(Receipt)).scalar_one()
     assert receipt.number.startswith("Q") and receipt.balance_after == 0
     assert len(smtp.messages) == 1 and receipt.number in smtp.messages[0]["Subject"]
+    [attached] = list(smtp.messages[0].iter_attachments())  # the receipt itself, as a PDF
+    assert attached.get_content_type() == "application/pdf"
+    assert attached.get_filename() == f"quittance-{receipt.number}.pdf"
+    pages = PdfReader(io.BytesIO(attached.get_content())).pages
+    pdf_text = "".join(page.extract_text() for page in pages)
+    assert receipt.number in pdf_text and "123,45" in pdf_text
 
 
 def test_duplicates_in_any_order_leave_the_ledger_exact(stripe_double, factories):

@@ -102,3 +102,22 @@ def test_what_smtp_cannot_carry_as_8bit_stays_quoted_printable(text):
     assert b"Content-Transfer-Encoding: quoted-printable" in data
     assert max(len(line) for line in data.split(b"\r\n")) <= 78
     assert content(parse(data)).rstrip("\n") == text.rstrip("\n")
+
+
+def test_an_attached_file_follows_both_parts_and_comes_back_whole():
+    pdf = b"%PDF-1.4\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
+    message = parse(build(attachments=[("quittance-Q2026-000012.pdf", "application/pdf", pdf)]))
+    assert message.defects == [] and all(part.defects == [] for part in message.walk())
+    assert message.get_content_type() == "multipart/mixed"
+    assert message["Content-Language"] == "fr"
+    assert content(message.get_body(("plain",))).startswith("Bonjour Louise,")
+    assert "<b>Louise</b>" in content(message.get_body(("html",)))
+    [attached] = list(message.iter_attachments())
+    assert attached.get_content_type() == "application/pdf"
+    assert attached.get_filename() == "quittance-Q2026-000012.pdf"
+    assert attached.get_content() == pdf
+
+
+def test_an_attachment_name_that_is_not_plain_ascii_is_refused():
+    with pytest.raises(ValueError):
+        build(attachments=[('quit"tance.pdf', "application/pdf", b"%PDF")])

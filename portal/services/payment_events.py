@@ -63,13 +63,18 @@ def handle_event(event: Event, source: str = "webhook") -> str:
             return "duplicate"
         rerecord = lambda: record(event, source)  # noqa: E731
         return _outcome(event, _apply_batch(row_id, BATCH_SIZE, MAX_ATTEMPTS, rerecord=rerecord))
+    outbox: list[Message] = []
     with inbox.recorded(event, source) as (row_id, turn):
         if row_id is None:
             return "duplicate"
         if not turn:
             return "queued"
         lane = inbox.lane_of(event.object)
-        return _outcome(event, _apply_batch(row_id, BATCH_SIZE, MAX_ATTEMPTS, lane=lane))
+        applied = _apply_batch(row_id, BATCH_SIZE, MAX_ATTEMPTS, lane=lane, outbox=outbox)
+    # The receipts go once the lane's turn is given up: sending waits on the mail server and
+    # renders each receipt's PDF, and the lane's next batch need not wait for that.
+    _deliver(outbox)
+    return _outcome(event, applied)
 
 
 def _outcome(event: Event, applied: dict[int, Applied]) -> str:
@@ -123,8 +128,11 @@ def apply_pending(
     return _apply_batch(None, limit, max_attempts, lane=lane)
 
 
-def _apply_batch(first, limit, max_attempts, rerecord=None, lane=None) -> dict[int, Applied]:
+def _apply_batch(
+    first, limit, max_attempts, rerecord=None, lane=None, outbox: list[Message] | None = None
+) -> dict[int, Applied]:
     """Claim and apply a batch (`first`, maybe not committed yet, before the others); commit.
+    Its e-mails are sent then, or added to `outbox` for the caller to send.
 
     If the batch fails, it is rolled back (with `first`, recorded again by `rerecord`) and each
     event is applied on its own; one that still fails counts an attempt and waits.
@@ -146,18 +154,21 @@ def _apply_batch(first, limit, max_attempts, rerecord=None, lane=None) -> dict[i
         return {}
     row_ids = [r.id for r in records]
     try:
-        applied, outbox = _apply(records)
+        applied, mails = _apply(records)
         db.session.commit()
     except Exception:  # noqa: BLE001 (each event is tried again on its own below)
         db.session.rollback()
         current_app.logger.warning("a batch of provider events failed; applying one by one")
         if rerecord is not None:
             row_ids = [r for r in row_ids if r != first] + [rerecord()]
-        applied, outbox = {}, []
+        applied, mails = {}, []
         for row_id in row_ids:
             if row_id is not None:
                 applied.update(apply_one(row_id))
-    _deliver(outbox)
+    if outbox is None:
+        _deliver(mails)
+    else:
+        outbox.extend(mails)
     return applied
 
 

@@ -268,3 +268,26 @@ def test_an_insert_that_finds_its_connection_dead_is_sent_again(two_pending, mon
     db.session.commit()
     assert payment_events.handle_event(succeeded(second, "evt_after")) == "succeeded"
     assert payment_entries() == 2
+
+
+@pytest.mark.postgres
+def test_receipts_are_sent_once_the_lane_is_free_again(two_pending, smtp, monkeypatch):
+    from portal.services import mail
+
+    payment = two_pending[0]
+    event_ = succeeded(payment, "evt_sent_after")
+    lane = payment_inbox.lane_of(event_.object)
+    real, seen = mail.deliver, []
+
+    def deliver(messages):  # another run could take the lane's turn while this one sends
+        with db.engine.connect() as other:
+            taken = func.pg_try_advisory_lock(payment_inbox.turn_key(lane))
+            seen.append(other.execute(select(taken)).scalar())
+            other.execute(select(func.pg_advisory_unlock(payment_inbox.turn_key(lane))))
+            other.commit()
+        return real(messages)
+
+    monkeypatch.setattr(mail, "deliver", deliver)
+    assert payment_events.handle_event(event_) == "succeeded"
+    assert seen == [True]
+    assert len(smtp.messages) == 1 and "Q" in smtp.messages[0]["Subject"]

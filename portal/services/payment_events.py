@@ -164,16 +164,14 @@ def _apply_batch(
         applied, mails = {}, []
         for row_id in row_ids:
             if row_id is not None:
-                applied.update(apply_one(row_id))
-    if outbox is None:
-        _deliver(mails)
-    else:
-        outbox.extend(mails)
+                applied.update(apply_one(row_id, outbox))
+    _deliver(mails, outbox)
     return applied
 
 
-def apply_one(row_id: int) -> dict[int, Applied]:
-    """Apply one recorded event in its own transaction (if it still waits and nobody holds it)."""
+def apply_one(row_id: int, outbox: list[Message] | None = None) -> dict[int, Applied]:
+    """Apply one recorded event in its own transaction (if it still waits and nobody holds it);
+    its e-mails are sent then, or added to `outbox` for the caller to send."""
     records = list(
         db.session.execute(
             select(WebhookEvent)
@@ -185,13 +183,13 @@ def apply_one(row_id: int) -> dict[int, Applied]:
         db.session.rollback()
         return {}
     try:
-        applied, outbox = _apply(records)
+        applied, mails = _apply(records)
         db.session.commit()
     except Exception:  # noqa: BLE001 (recorded: a later run tries again)
         db.session.rollback()
         _failed(row_id)
         return {}
-    _deliver(outbox)
+    _deliver(mails, outbox)
     return applied
 
 
@@ -226,9 +224,12 @@ def _failed(row_id: int) -> None:
     db.session.commit()
 
 
-def _deliver(outbox: list[Message]) -> None:
-    if outbox and mail.smtp_configured():
-        mail.deliver(outbox)
+def _deliver(mails: list[Message], outbox: list[Message] | None = None) -> None:
+    """Send these committed e-mails now, or leave them in `outbox` for the caller to send."""
+    if outbox is not None:
+        outbox.extend(mails)
+    elif mails and mail.smtp_configured():
+        mail.deliver(mails)
 
 
 @dataclass

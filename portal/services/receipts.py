@@ -14,6 +14,7 @@ from portal.models import ActorKind, Agency, Case, Message, Payment, Receipt
 from portal.pdf import Document
 from portal.security import case_link
 from portal.services import audit, mail
+from portal.services.mail_attachments import Attachment
 
 _LOOK_UP = object()  # queue_email without an agency: the mail service looks it up
 
@@ -63,10 +64,8 @@ def queue_email(receipt: Receipt, case: Case, agency: Agency | None = _LOOK_UP) 
     return message
 
 
-def attachment(number: str, language: str):
+def attachment(number: str, language: str) -> Attachment | None:
     """The receipt numbered `number` as a PDF to attach to its e-mail (None if there is none)."""
-    from portal.services.mail_attachments import Attachment
-
     receipt = db.session.execute(
         select(Receipt).where(Receipt.number == number)
     ).scalar_one_or_none()

@@ -151,7 +151,8 @@ def job(at: str, limit: int | None, workers: int = 1) -> None:
     With workers > 1 the job forks that many workers once imported (reminders_workers).
     """
     from portal import create_app
-    from portal.services import reminders, reminders_workers
+    from portal.services.reminders import run as reminders
+    from portal.services.reminders import workers as reminders_workers
 
     app = create_app()
     sampler = MemorySampler()

@@ -54,7 +54,7 @@ def portal_env(workdir: Path, url: str, secret_key: str) -> dict:
 def post_all(base: str, events: list[dict], clients: int) -> tuple[float, dict[int, int]]:
     """POST every event, signed at sending time, over `clients` kept-alive connections;
     (time.monotonic() of the first post, statuses)."""
-    from portal.payments.double.signing import sign
+    from portal.gateway.double.signing import sign
 
     host, port = base.removeprefix("http://").split(":")
     bodies = [json.dumps(event).encode() for event in events]

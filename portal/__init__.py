@@ -12,7 +12,7 @@ from portal.extensions import babel, csrf, db, migrate
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Create the app: config -> extensions -> blueprints -> errors -> cli -> jinja."""
+    """Create the app: config -> extensions -> payments -> blueprints -> errors -> cli -> jinja."""
     app = Flask(
         __name__,
         instance_path=os.environ.get("PORTAL_INSTANCE_PATH") or str(ROOT / "instance"),
@@ -20,6 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     register_config(app, test_config)
     register_extensions(app)
+    register_payments(app)
     register_blueprints(app)
     errors.register(app)
     cli.register(app)
@@ -58,10 +59,19 @@ def register_extensions(app: Flask) -> None:
     fragments.init_app(app)
 
 
+def register_payments(app: Flask) -> None:
+    """Read the STRIPE_* settings (refusing a live key with the double); payment labels."""
+    from portal.gateway import labels, settings
+    from portal.services.payments.checkout import case_payments
+
+    settings.configure(app)
+    labels.register(app)
+    app.add_template_global(case_payments)  # the staff case page lists a case's payments
+
+
 def register_blueprints(app: Flask) -> None:
     """One blueprint per audience."""
-    from portal import collector, creditor, debtor, main, staff
-    from portal.payments import webhooks as payment_webhooks
+    from portal import collector, creditor, debtor, main, staff, webhooks
 
-    for module in (main, debtor, staff, collector, creditor, payment_webhooks):
+    for module in (main, debtor, staff, collector, creditor, webhooks):
         app.register_blueprint(module.bp)

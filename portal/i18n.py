@@ -96,7 +96,7 @@ def register_jinja(app: Flask) -> None:
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["date"] = date
     app.jinja_env.filters["iban"] = iban
-    app.jinja_env.add_extension("portal.services.mail_fragments.FragmentCache")  # e-mails
+    app.jinja_env.add_extension("portal.services.mail.fragments.FragmentCache")  # e-mails
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["current_language"] = current_language

@@ -244,7 +244,7 @@ STRIPE_TEST_WEBHOOK_SECRET = "whsec_test_secret_for_the_suite"
 @pytest.fixture(scope="session")
 def _stripe_double_server():
     """The local Stripe double on a free port, in its own threads, for the whole run."""
-    from portal.payments.double import StripeDouble
+    from portal.gateway.double import StripeDouble
 
     double = StripeDouble(
         webhook_secret=STRIPE_TEST_WEBHOOK_SECRET, sepa_delay=0.2, timeout_seconds=1.5

@@ -8,8 +8,8 @@ from portal.domain.factors import FactorKind
 from portal.domain.ledger import DebtorKind, EntryKind
 from portal.extensions import db
 from portal.models import Agency, Case, Creditor, DebtLine, Debtor, Role, StaffUser
-from portal.services.auth import hash_password
-from portal.services.ledger import add_entry
+from portal.services.access.login import hash_password
+from portal.services.cases.ledger import add_entry
 
 _seq = itertools.count(1)
 PASSWORD = "correct horse battery staple"

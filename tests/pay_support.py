@@ -8,9 +8,9 @@ import urllib.request
 
 from portal.domain.plan_states import Frequency, ProposalStatus, ProposedBy
 from portal.extensions import db
+from portal.gateway.contract import Event
+from portal.gateway.double import sign
 from portal.models import Instalment, Plan, PlanProposal
-from portal.payments.double import sign
-from portal.payments.gateway import Event
 from tests.conftest import STRIPE_TEST_WEBHOOK_SECRET
 
 CARD_OK = "4242424242424242"

@@ -20,10 +20,9 @@ from portal.extensions import db
 from portal.i18n import FREQUENCY_LABELS
 from portal.models import PlanProposal, Role
 from portal.security import staff_required
-from portal.services import plans_decide as decide
-from portal.services import plans_review as review
-from portal.services.cases import load_case
-from portal.services.plan_policy import policy_for
+from portal.services.cases.overview import load_case
+from portal.services.plans import decide, review
+from portal.services.plans.policy import policy_for
 
 COLLECTORS = (Role.COLLECTOR, Role.ADMIN)
 

@@ -17,7 +17,7 @@ from portal.extensions import db
 from portal.models import CaseReminder, Role, TimeBarReview
 from portal.models.base import utcnow
 from portal.security import staff_required
-from portal.services import reminder_controls as controls
+from portal.services.reminders import controls
 
 
 class PauseForm(FlaskForm):

@@ -7,8 +7,8 @@ from portal.domain.references import InvalidReference, normalize
 from portal.extensions import db
 from portal.models import Message, Role
 from portal.security import staff_required
-from portal.services import cases as case_service
-from portal.services import mail
+from portal.services.cases import overview as case_service
+from portal.services.mail import outbox as mail
 
 
 def page_arg() -> int:

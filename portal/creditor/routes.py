@@ -6,7 +6,7 @@ from portal.collector.routes import load_reference, page_arg
 from portal.creditor import bp
 from portal.models import Role
 from portal.security import staff_required
-from portal.services import cases as case_service
+from portal.services.cases import overview as case_service
 
 
 @bp.get("/cases")

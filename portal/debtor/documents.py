@@ -6,8 +6,8 @@ from portal.debtor import bp
 from portal.extensions import db
 from portal.models import Channel, Message
 from portal.security import debtor_required
-from portal.services.cases import load_case
-from portal.services.letters import case_letters, letter_pdf
+from portal.services.cases.overview import load_case
+from portal.services.reminders.letters import case_letters, letter_pdf
 
 
 @bp.get("/documents")

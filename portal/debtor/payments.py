@@ -19,12 +19,12 @@ from portal.domain.payments import (
     PaymentStatus,
 )
 from portal.errors import render_error
+from portal.gateway.contract import GatewayError
 from portal.i18n import money
-from portal.payments.gateway import GatewayError
 from portal.security import CSP, debtor_required
-from portal.services import charges, receipts
-from portal.services import payments as payment_service
-from portal.services.cases import load_case
+from portal.services.cases.overview import load_case
+from portal.services.payments import checkout as payment_service
+from portal.services.payments import methods, receipts
 
 
 class PayForm(FlaskForm):
@@ -130,7 +130,7 @@ def pay():
         o=opts,
         case=case,
         error=error,
-        method=charges.saved_method(case.id) if opts.instalment else None,
+        method=methods.saved_method(case.id) if opts.instalment else None,
         setup_form=SetupForm(),
     )
     return _with_checkout_csp(make_response(html, status))
@@ -184,7 +184,7 @@ def payment_method():
         return render_error(409, _("Saving a payment method is for instalment plans."))
     if form.validate_on_submit():
         try:
-            url = charges.start_setup(
+            url = methods.start_setup(
                 case,
                 success_url=url_for("debtor.payment_method", done=1, _external=True),
                 cancel_url=url_for("debtor.pay", _external=True),
@@ -197,7 +197,7 @@ def payment_method():
         "debtor/pay_method.html",
         case=case,
         form=form,
-        method=charges.saved_method(case.id),
+        method=methods.saved_method(case.id),
         done=request.args.get("done") == "1",
         in_plan=in_plan,
     )

@@ -13,7 +13,7 @@ from portal.domain.factors import parse_date_of_birth
 from portal.domain.money import InvalidAmount, TooManyDecimals, parse_amount
 from portal.domain.plan_states import Frequency
 from portal.i18n import FREQUENCY_LABELS
-from portal.services.plans_decide import Request
+from portal.services.plans.decide import Request
 
 # The first payment may not be set further ahead than this, whatever the policy.
 FIRST_DUE_MAX_DAYS = 365

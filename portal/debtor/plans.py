@@ -24,10 +24,10 @@ from portal.domain.states import CaseStatus
 from portal.extensions import db
 from portal.models import Plan
 from portal.security import debtor_required
-from portal.services import plans
-from portal.services import plans_decide as decide
-from portal.services.cases import load_case
-from portal.services.plans_pdf import schedule_pdf
+from portal.services.cases.overview import load_case
+from portal.services.plans import current as plans
+from portal.services.plans import decide
+from portal.services.plans.pdf import schedule_pdf
 
 
 @bp.app_context_processor

@@ -21,8 +21,8 @@ from portal.security import (
     read_case_token,
     start_debtor_session,
 )
-from portal.services import auth
-from portal.services.case_page import load_case_page, read_plain_page
+from portal.services.access import login as auth
+from portal.services.cases.page import load_case_page, read_plain_page
 
 CASE_PAGE = "debtor/case.html"
 

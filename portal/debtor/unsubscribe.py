@@ -7,7 +7,7 @@ from portal.debtor import bp
 from portal.errors import render_error
 from portal.extensions import csrf
 from portal.security import public
-from portal.services import reminder_controls as controls
+from portal.services.reminders import controls
 
 ONE_CLICK = "One-Click"
 

@@ -8,7 +8,7 @@ from portal.legal import L111_8_AL2_AL3
 from portal.main import bp
 from portal.models import Debtor
 from portal.security import current_debtor_case_id, public, safe_next
-from portal.services.cases import load_case
+from portal.services.cases.overview import load_case
 
 
 @bp.get("/healthz")

@@ -21,8 +21,8 @@ from portal.domain.states import CaseStatus
 from portal.extensions import db
 from portal.models import Agency, Case, Creditor, DebtLine, Debtor, Role, StaffUser
 from portal.security import case_link
-from portal.services.auth import hash_password
-from portal.services.ledger import add_entry
+from portal.services.access.login import hash_password
+from portal.services.cases.ledger import add_entry
 
 AGENCY = dict(
     legal_name="Amiable Recouvrement SAS",

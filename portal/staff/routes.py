@@ -12,7 +12,7 @@ from portal.security import (
     staff_required,
     start_staff_session,
 )
-from portal.services import auth
+from portal.services.access import login as auth
 from portal.staff import bp
 from portal.staff.forms import StaffLoginForm
 

@@ -8,7 +8,7 @@ import time_machine
 from portal.domain.factors import FactorKind
 from portal.domain.references import InvalidReference
 from portal.models import Role
-from portal.services import auth
+from portal.services.access import login as auth
 
 LIMITS = auth.Limits(max_failures=5, window=dt.timedelta(minutes=15))
 

@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from portal.domain.references import normalize
 from portal.models import Case, LedgerEntry, StaffUser
-from portal.services.auth import login_debtor, login_staff
-from portal.services.cases import overview
+from portal.services.access.login import login_debtor, login_staff
+from portal.services.cases.overview import overview
 from portal.services.demo import load_demo
 from tests.services.test_auth import LIMITS
 

@@ -8,8 +8,8 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.domain.ledger import CollectionFeeNotAllowed, DebtorKind, EntryKind
 from portal.models import AuditEvent, LedgerEntry, LedgerIsAppendOnly
-from portal.services.cases import overview
-from portal.services.ledger import add_entry
+from portal.services.cases.ledger import add_entry
+from portal.services.cases.overview import overview
 
 TODAY = dt.date(2026, 6, 1)
 

@@ -12,8 +12,10 @@ from sqlalchemy import select
 from portal.domain.ledger import EntryKind
 from portal.legal import L111_8_AL2_AL3
 from portal.models import Channel, Message
-from portal.services import letters, reminder_controls, reminders
-from portal.services.ledger import add_entry
+from portal.services.cases.ledger import add_entry
+from portal.services.reminders import controls as reminder_controls
+from portal.services.reminders import letters
+from portal.services.reminders import run as reminders
 
 PARIS = ZoneInfo("Europe/Paris")
 TUESDAY = dt.datetime(2026, 12, 1, 10, 0, tzinfo=PARIS)

@@ -6,7 +6,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 from sqlalchemy import func, select, update
 
 from portal.models import Message, MessageStatus
-from portal.services import mail
+from portal.services.mail import outbox as mail
 
 TEMPLATES = __import__("pathlib").Path(__file__).resolve().parents[1] / "templates"
 

@@ -9,7 +9,8 @@ from sqlalchemy import update
 
 from portal.models import Message, MessageStatus
 from portal.models.base import utcnow
-from portal.services import mail, mail_delivery
+from portal.services.mail import delivery as mail_delivery
+from portal.services.mail import outbox as mail
 
 
 def pending(factories, count: int, body: str = "Bonjour {n}") -> list[Message]:

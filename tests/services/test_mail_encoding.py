@@ -4,7 +4,7 @@ from email.header import decode_header, make_header
 
 import pytest
 
-from portal.services.mail_mime import encoded_words
+from portal.services.mail.mime import encoded_words
 
 
 @pytest.mark.parametrize(

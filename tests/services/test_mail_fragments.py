@@ -6,9 +6,10 @@ import datetime as dt
 import pytest
 
 from portal.legal import L111_8_AL2_AL3
-from portal.services import mail, mail_fragments
-from portal.services.amounts import amounts_for
-from portal.services.reminders import SUBJECTS
+from portal.services.cases.amounts import amounts_for
+from portal.services.mail import fragments as mail_fragments
+from portal.services.mail import outbox as mail
+from portal.services.reminders.run import SUBJECTS
 
 TEMPLATES = ["reminder_first_notice", "reminder_reminder", "reminder_formal_notice"]
 

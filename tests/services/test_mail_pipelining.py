@@ -5,7 +5,8 @@ import smtplib
 import pytest
 
 from portal.models import Message, MessageStatus
-from portal.services import mail, mail_smtp
+from portal.services.mail import outbox as mail
+from portal.services.mail import smtp as mail_smtp
 from tests.services.test_mail_delivery import pending
 
 

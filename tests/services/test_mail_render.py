@@ -10,8 +10,8 @@ from markupsafe import Markup
 
 from portal.i18n import babel_locale
 from portal.legal import L111_8_AL2_AL3
-from portal.services import mail_render
-from portal.services.amounts import amounts_for
+from portal.services.cases.amounts import amounts_for
+from portal.services.mail import render as mail_render
 
 TEMPLATES = [
     "reminder_first_notice",

@@ -1,7 +1,7 @@
 """The debtor's overview: lines, separated amounts, payments and balance."""
 
 from portal.domain.ledger import DebtorKind
-from portal.services.cases import overview, portfolio_totals, search_cases
+from portal.services.cases.overview import overview, portfolio_totals, search_cases
 
 
 def test_amounts_are_separated_and_the_total_is_the_sum_of_the_lines(factories):

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Payment
-from portal.services import payments
+from portal.services.payments import checkout as payments
 from tests.pay_support import CARD_OK, make_plan, pay_hosted
 from tests.services.test_pay_instalments import apply_all, save
 from tests.services.test_payments import ledger_payments, start

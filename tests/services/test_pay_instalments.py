@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 from portal.domain.payments import PaymentPurpose
 from portal.extensions import db
 from portal.models import Instalment, Message, Payment, SavedPaymentMethod
-from portal.services import charges, payment_events, payments
+from portal.services.payments import charges, methods
+from portal.services.payments import checkout as payments
+from portal.services.payments import events as payment_events
 from tests.pay_support import (
     CARD_3DS,
     CARD_CHARGE_FAILS,
@@ -27,7 +29,7 @@ def apply_all(double):
 
 
 def save(case, number, method="card"):
-    url = charges.start_setup(
+    url = methods.start_setup(
         case, success_url="http://portal.test/pay/method?done=1", cancel_url="x", locale="fr"
     )
     assert pay_hosted(url, number, method)[0] == 303
@@ -80,9 +82,9 @@ def test_saving_a_method_keeps_only_the_latest(stripe_double, factories):
     case = planned_case(factories, stripe_double)
     save(case, IBAN_OK, "sepa_debit")
     apply_all(stripe_double)
-    methods = db.session.execute(select(SavedPaymentMethod)).scalars().all()
-    assert [m.active for m in methods] == [False, True]
-    assert charges.saved_method(case.id).label == "SEPA •••• 2606"
+    saved = db.session.execute(select(SavedPaymentMethod)).scalars().all()
+    assert [m.active for m in saved] == [False, True]
+    assert methods.saved_method(case.id).label == "SEPA •••• 2606"
 
 
 def test_charge_due_charges_once_and_allocates_to_the_instalment(stripe_double, factories):

@@ -7,9 +7,11 @@ from sqlalchemy import event, func, select
 
 from portal.domain.ledger import EntryKind
 from portal.extensions import db
+from portal.gateway.contract import Event
 from portal.models import LedgerEntry, Message, Receipt, WebhookEvent
-from portal.payments.gateway import Event
-from portal.services import payment_events, payment_handlers, payment_inbox
+from portal.services.payments import events as payment_events
+from portal.services.payments import handlers as payment_handlers
+from portal.services.payments import inbox as payment_inbox
 from tests.conftest import drop_other_connections
 
 
@@ -272,7 +274,7 @@ def test_an_insert_that_finds_its_connection_dead_is_sent_again(two_pending, mon
 
 @pytest.mark.postgres
 def test_receipts_are_sent_once_the_lane_is_free_again(two_pending, smtp, monkeypatch):
-    from portal.services import mail
+    from portal.services.mail import outbox as mail
 
     payment = two_pending[0]
     event_ = succeeded(payment, "evt_sent_after")

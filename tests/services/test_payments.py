@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 from portal.domain.ledger import EntryKind
 from portal.domain.payments import AboveBalance, BelowMinimum, NothingToPay, PaymentPurpose
 from portal.extensions import db
+from portal.gateway.contract import ProviderUnavailable
 from portal.models import AuditEvent, LedgerEntry, Message, Payment, Receipt, WebhookEvent
-from portal.payments.gateway import ProviderUnavailable
-from portal.services import payment_events, payments
-from portal.services.ledger import add_entry
+from portal.services.cases.ledger import add_entry
+from portal.services.payments import checkout as payments
+from portal.services.payments import events as payment_events
 from tests.pay_support import (
     CARD_3DS,
     CARD_DECLINED,
@@ -280,7 +281,7 @@ def test_reconcile_applies_what_the_webhook_missed(stripe_double, factories):
 
 
 def test_unknown_event_types_are_acknowledged(stripe_double, factories):
-    from portal.payments.gateway import Event
+    from portal.gateway.contract import Event
 
     assert payment_events.handle_event(Event("evt_x", "customer.created", 1, {})) == "ignored"
     assert payment_events.handle_event(Event("evt_x", "customer.created", 1, {})) == "duplicate"

@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from portal.domain.plan_states import Frequency, PlanStatus
 from portal.extensions import db as _db
 from portal.models import AuditEvent, Message, Plan, PlanProposal, Role
-from portal.services import plans, plans_life
-from portal.services import plans_decide as decide
-from portal.services import plans_review as review
-from portal.services.plan_policy import policy_for, save_policy, to_data
+from portal.services.plans import current as plans
+from portal.services.plans import decide, review
+from portal.services.plans import life as plans_life
+from portal.services.plans.policy import policy_for, save_policy, to_data
 
 TODAY = dt.date(2026, 12, 1)
 CONSENT = decide.Consent(ip="198.51.100.7", user_agent="test")

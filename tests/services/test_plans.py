@@ -19,10 +19,10 @@ from portal.domain.policy import Outcome
 from portal.domain.schedule import Line
 from portal.domain.states import CaseStatus
 from portal.models import AuditEvent, Case, Message, Plan, PlanProposal, Role
-from portal.services import plans, plans_life
-from portal.services import plans_decide as decide
-from portal.services import plans_review as review
-from portal.services.ledger import add_entry
+from portal.services.cases.ledger import add_entry
+from portal.services.plans import current as plans
+from portal.services.plans import decide, review
+from portal.services.plans import life as plans_life
 
 TODAY = dt.date(2026, 12, 1)
 CONSENT = decide.Consent(ip="203.0.113.9", user_agent="Phone browser")

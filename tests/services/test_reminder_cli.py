@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from portal.domain.reminders import DEFAULT_SEQUENCE
-from portal.services.reminder_controls import sequence_of
+from portal.services.reminders.controls import sequence_of
 
 TUESDAY_UTC = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
 

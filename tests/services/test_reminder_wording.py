@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from portal.legal import L111_8_AL2_AL3
 from portal.models import Message
-from portal.services import reminders
+from portal.services.reminders import run as reminders
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "email"
 FORBIDDEN = [

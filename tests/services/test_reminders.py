@@ -21,8 +21,8 @@ from portal.models import (
     ReminderContact,
     TimeBarReview,
 )
-from portal.services import reminder_controls as controls
-from portal.services import reminders
+from portal.services.reminders import controls
+from portal.services.reminders import run as reminders
 
 PARIS = ZoneInfo("Europe/Paris")
 TUESDAY = dt.datetime(2026, 12, 1, 10, 0, tzinfo=PARIS)

@@ -9,7 +9,7 @@ import time_machine
 from sqlalchemy import func, select
 
 from portal.models import Message, MessageStatus, ReminderContact
-from portal.services import reminders
+from portal.services.reminders import run as reminders
 
 AT = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)  # 10:00 in Paris, a Tuesday
 

@@ -9,7 +9,9 @@ from sqlalchemy import create_engine, event, func, select, text, update
 
 from portal.models import Message, MessageStatus, ReminderContact
 from portal.models.base import utcnow
-from portal.services import mail, mail_delivery, reminders_workers
+from portal.services.mail import delivery as mail_delivery
+from portal.services.mail import outbox as mail
+from portal.services.reminders import workers as reminders_workers
 
 AT = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)  # 10:00 in Paris, a Tuesday
 

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from bench import smtp_sink
-from portal.services import mail_mime
+from portal.services.mail import mime as mail_mime
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from babel.messages.frontend import parse_keywords, parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from portal.cli import COMMENT_TAG, EXTRACT_KEYWORDS
+from portal.cli.translate import COMMENT_TAG, EXTRACT_KEYWORDS
 from portal.config import ROOT
 
 TRANSLATIONS = ROOT / "translations"

@@ -6,7 +6,7 @@ from email import policy
 
 import pytest
 
-from portal.services import mail_mime
+from portal.services.mail import mime as mail_mime
 
 
 def parse(data: bytes):

@@ -5,8 +5,8 @@ import pytest
 from portal.models import Role
 from portal.models.base import utcnow
 from portal.security import make_case_token
-from portal.services import letters
-from portal.services.reminder_controls import unsubscribe_token
+from portal.services.reminders import letters
+from portal.services.reminders.controls import unsubscribe_token
 from tests.conftest import post_form
 
 ROLES = ["anonymous", "debtor", "collector", "creditor", "other_creditor", "admin"]

@@ -15,7 +15,7 @@ from portal.domain.ledger import EntryKind
 from portal.extensions import db as _db
 from portal.fragments import CSRF_PLACEHOLDER, FragmentCache, FragmentReadError, render_fragment
 from portal.models import Agency, Case, Creditor, Instalment, Plan
-from portal.services.ledger import add_entry
+from portal.services.cases.ledger import add_entry
 from tests.conftest import csrf_token, post_form
 from tests.web.test_overview import log_in, text_of
 from tests.web.test_plan_pages import review_proposal

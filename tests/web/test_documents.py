@@ -5,7 +5,7 @@ import io
 from pypdf import PdfReader
 
 from portal.models.base import utcnow
-from portal.services import letters
+from portal.services.reminders import letters
 from tests.conftest import post_form
 
 

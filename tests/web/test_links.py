@@ -5,7 +5,7 @@ import datetime as dt
 import time_machine
 
 from portal.security import make_case_token
-from portal.services.auth import revoke_links
+from portal.services.access.login import revoke_links
 from tests.conftest import post_form
 
 EN = {"Accept-Language": "en"}

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Payment, Role
-from portal.services import payment_events
+from portal.services.payments import events as payment_events
 from tests.conftest import csrf_token, post_form
 from tests.pay_support import CARD_OK, as_event, pay_hosted, post_event
 
@@ -161,7 +161,7 @@ def test_events_posted_in_shuffled_order_twice_give_one_entry(client, factories,
     events = stripe_double.events()
     for raw in list(reversed(events)) + events:
         assert post_event(client, raw).status_code == 200
-    from portal.services.payments import balance
+    from portal.services.payments.checkout import balance
 
     assert balance(case.id) == 0
     # Reconcile finds nothing left to do.

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from portal.domain.plan_states import ProposalStatus
 from portal.domain.states import CaseStatus
 from portal.models import Case, Message, Plan, PlanProposal, Role
-from portal.services import plans
+from portal.services.plans import current as plans
 from tests.conftest import csrf_token, post_form
 from tests.web.test_overview import log_in, text_of
 from tests.web.test_staff import staff_login
@@ -316,7 +316,7 @@ def _queries(web_app, client, url):
 
 
 def test_queue_and_case_pages_do_not_grow_with_proposals(client, web_app, factories):
-    from portal.services import plans_decide as decide
+    from portal.services.plans import decide
 
     factories.agency()
     staff_login(client, factories.staff(Role.COLLECTOR, language="en").email)

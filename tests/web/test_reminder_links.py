@@ -7,8 +7,8 @@ import time_machine
 from sqlalchemy import select
 
 from portal.models import AuditEvent, CaseReminder, TimeBarReview
-from portal.services import reminder_controls as controls
-from portal.services import reminders
+from portal.services.reminders import controls
+from portal.services.reminders import run as reminders
 from tests.conftest import post_form
 
 PARIS = ZoneInfo("Europe/Paris")

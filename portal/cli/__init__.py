@@ -1,0 +1,39 @@
+"""The command line: `flask portal …` (one module per command group) and `flask translate …`.
+
+| module | commands |
+|---|---|
+| `demo` | `demo` |
+| `staff` | `create-staff` |
+| `payments` | `charge-due`, `reconcile`, `stripe-double` |
+| `plans` | `plans-tick`, `policy` |
+| `reminders` | `send-reminders`, `reminder-sequence` |
+| `translate` | `flask translate extract`, `update`, `compile`, `init` |
+
+Each command is a thin shell over a service function: it parses options, calls the service,
+prints what happened.
+"""
+
+from flask import Flask
+from flask.cli import AppGroup
+
+from portal.cli import demo, payments, plans, reminders, staff, translate
+
+portal_cli = AppGroup("portal", help="Amiable operations: demo data, staff users, jobs.")
+for command in (
+    demo.demo,
+    staff.create_staff,
+    reminders.send_reminders,
+    reminders.reminder_sequence,
+    payments.charge_due,
+    payments.reconcile,
+    payments.stripe_double,
+    plans.plans_tick,
+    plans.policy,
+):
+    portal_cli.add_command(command)
+
+
+def register(app: Flask) -> None:
+    """Attach the command groups to the app."""
+    app.cli.add_command(portal_cli)
+    app.cli.add_command(translate.translate_cli)

@@ -1,0 +1,13 @@
+"""Money coming in through the provider, and what follows from it.
+
+- `checkout`: what a debtor may pay (`options`), `start_checkout`, reading payments
+  (`payment_of_case`, `case_payments`), `gateway()` (the configured provider).
+- `methods`: saved cards and SEPA mandates (`start_setup`, `saved_method`, `save_method`).
+- `charges`: `charge_due`, the daily off-session charge of due instalments.
+- `inbox` → `events` → `handlers` / `reversals`: a webhook's event recorded once
+  (`handle_event`), applied in batches (`drain`, `batch`), refunds and chargebacks;
+  `reconcile` fetches what the webhook missed.
+- `receipts`: numbered receipts (`receipt_for`, `pdf`).
+
+Imports point one way: charges → handlers → methods → checkout.
+"""

@@ -255,7 +255,9 @@ def _stripe_double_server():
 
 @pytest.fixture
 def stripe_double(_stripe_double_server, app, web_app):
-    """Point both apps at a freshly reset double (webhooks are not sent unless a test says)."""
+    """Point both apps at a freshly reset double (webhooks are not sent unless a test says);
+    fail the test if the double refused a request's parameters, as Stripe would have, unless
+    the test emptied `double.refused` itself."""
     double = _stripe_double_server
     double.reset()
     double.state.webhook_url = None
@@ -276,6 +278,8 @@ def stripe_double(_stripe_double_server, app, web_app):
     double.wait_idle(5)
     for application, old in zip((app, web_app), saved, strict=True):
         application.config.update(old)
+    refused, double.refused[:] = list(double.refused), []
+    assert not refused, f"Stripe would refuse these requests: {refused}"
 
 
 def drop_other_connections() -> None:

@@ -20,7 +20,7 @@ from portal.domain.payments import (
 )
 from portal.errors import render_error
 from portal.gateway.contract import GatewayError
-from portal.i18n import money
+from portal.i18n import current_language, money
 from portal.security import CSP, debtor_required
 from portal.services.cases.overview import load_case
 from portal.services.payments import checkout as payment_service
@@ -104,7 +104,7 @@ def pay():
                     "debtor.payment_status", payment_id=pid, _external=True
                 ),
                 cancel_url=url_for("debtor.pay", _external=True),
-                locale=str(get_locale()),
+                language=current_language(),
                 ip=request.remote_addr,
             )
         except TooManyDecimals:
@@ -188,7 +188,7 @@ def payment_method():
                 case,
                 success_url=url_for("debtor.payment_method", done=1, _external=True),
                 cancel_url=url_for("debtor.pay", _external=True),
-                locale=str(get_locale()),
+                language=current_language(),
             )
         except GatewayError:
             return provider_trouble_page(case)

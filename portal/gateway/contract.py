@@ -29,7 +29,7 @@ class CheckoutRequest:
     description: str = ""
     customer_id: str | None = None
     customer_email: str | None = None
-    locale: str = "fr"
+    language: str = "fr"  # the portal's language code; the gateway names it the provider's way
     save_method: bool = False
     methods: tuple[str, ...] = ("card", "sepa_debit")
 

@@ -1,4 +1,5 @@
-"""The Stripe gateway: the only module that imports `stripe` (official SDK, `StripeClient`)."""
+"""The Stripe gateway: the only module that calls `stripe` (official SDK, `StripeClient`); the
+local double only reads the SDK's parameter declarations."""
 
 import json
 
@@ -17,6 +18,14 @@ from portal.gateway.contract import (
 )
 
 _UNAVAILABLE = (stripe.APIConnectionError, stripe.APIError, stripe.RateLimitError)
+# Checkout's locale is an IETF tag from Stripe's list (`SessionCreateParams.locale`); English
+# debtors read British English, as the portal formats English (`portal.i18n.FORMAT_LOCALES`).
+CHECKOUT_LOCALES = {"fr": "fr", "en": "en-GB"}
+
+
+def checkout_locale(language: str) -> str:
+    """Stripe Checkout's locale for a portal language code (`auto`, the browser's, if unknown)."""
+    return CHECKOUT_LOCALES.get(language, "auto")
 
 
 def _call(function, *args, **kwargs):
@@ -76,8 +85,10 @@ class StripeGateway:
             "success_url": request.success_url,
             "cancel_url": request.cancel_url,
             "metadata": request.metadata,
-            "payment_method_types": list(request.methods),
-            "locale": request.locale,
+            # A filter on the methods Stripe finds eligible (this API version has no
+            # `payment_method_types` parameter): card and SEPA Direct Debit for a debt in euros.
+            "allowed_payment_method_types": list(request.methods),
+            "locale": checkout_locale(request.language),
         }
         if request.customer_id:
             params["customer"] = request.customer_id

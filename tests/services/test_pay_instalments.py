@@ -30,7 +30,7 @@ def apply_all(double):
 
 def save(case, number, method="card"):
     url = methods.start_setup(
-        case, success_url="http://portal.test/pay/method?done=1", cancel_url="x", locale="fr"
+        case, success_url="http://portal.test/pay/method?done=1", cancel_url="x", language="fr"
     )
     assert pay_hosted(url, number, method)[0] == 303
 
@@ -69,7 +69,7 @@ def test_pay_the_next_instalment_through_checkout(stripe_double, factories):
         nonce="i1",
         success_url=lambda pid: f"http://portal.test/pay/payments/{pid}",
         cancel_url="http://portal.test/pay",
-        locale="en",
+        language="en",
     )
     assert payment.amount == 3_000 and payment.instalment_id is not None
     pay_hosted(payment.checkout_url, CARD_OK)

@@ -37,7 +37,7 @@ def start(case, purpose=PaymentPurpose.FULL, amount=None, nonce="n1"):
         nonce=nonce,
         success_url=lambda pid: f"http://portal.test/pay/payments/{pid}",
         cancel_url="http://portal.test/pay",
-        locale="fr",
+        language="fr",
     )
 
 

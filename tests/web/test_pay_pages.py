@@ -1,16 +1,19 @@
 """The debtor's payment pages: choose, go to the hosted checkout, come back, see the receipt."""
 
+import datetime as dt
 import io
 import re
 
+import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Payment, Role
+from portal.services.payments import checkout as payment_service
 from portal.services.payments import events as payment_events
 from tests.conftest import csrf_token, post_form
-from tests.pay_support import CARD_OK, as_event, pay_hosted, post_event
+from tests.pay_support import CARD_OK, as_event, make_plan, pay_hosted, post_event
 
 
 def log_in(client, case, lang="en"):
@@ -197,3 +200,22 @@ def test_saving_a_method_without_a_plan_is_refused(client, factories, stripe_dou
     assert "Automatic charges are for instalment plans" in page.text
     refused = client.post("/pay/method", data={"csrf_token": csrf_token(page.text)})
     assert refused.status_code == 409
+
+
+@pytest.mark.parametrize(("lang", "tag"), [("fr", "fr"), ("en", "en-GB")])
+def test_checkout_pages_open_in_the_debtors_language_as_stripe_names_it(
+    client, factories, stripe_double, lang, tag
+):
+    case = factories.case(lines=(10_000,))
+    make_plan(case, (3_000, 7_000), payment_service.today() + dt.timedelta(days=3))
+    log_in(client, case, lang)
+    paying = submit(client, {"choice": "instalment"})
+    method_page = client.get("/pay/method")
+    saving = client.post("/pay/method", data={"csrf_token": csrf_token(method_page.text)})
+    assert (paying.status_code, saving.status_code) == (303, 303)
+    sessions = [
+        stripe_double.state.get(r.headers["Location"].rsplit("/", 1)[-1], "checkout.session")
+        for r in (paying, saving)
+    ]
+    assert [(s["mode"], s["locale"]) for s in sessions] == [("payment", tag), ("setup", tag)]
+    assert stripe_double.refused == []

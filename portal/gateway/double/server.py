@@ -2,7 +2,6 @@
 checkout page under /checkout."""
 
 import json
-import re
 import threading
 import time
 
@@ -12,29 +11,8 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from portal.gateway.double import checkout, flows
+from portal.gateway.double.params_check import ENDPOINTS, ParamError, check, decode_form
 from portal.gateway.double.state import State, new_id, public
-
-_KEY = re.compile(r"[^\[\]]+")
-
-
-def decode_form(pairs) -> dict:
-    """Decode Stripe's form encoding (`metadata[a]=1`, `items[0][n]=1`) to dicts and lists."""
-    root: dict = {}
-    for key, value in pairs:
-        parts = _KEY.findall(key)
-        node = root
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-        node[parts[-1]] = value
-    return _listify(root)
-
-
-def _listify(node):
-    if not isinstance(node, dict):
-        return node
-    if node and all(k.isdigit() for k in node):
-        return [_listify(node[k]) for k in sorted(node, key=int)]
-    return {k: _listify(v) for k, v in node.items()}
 
 
 def _json(body: dict, status: int = 200) -> Response:
@@ -95,15 +73,19 @@ class StripeDouble:
         self._handler = _QuietHandler if quiet else WSGIRequestHandler
         self._server = None
         self._thread: threading.Thread | None = None
+        self.refused: list[dict] = []  # the API requests answered 400 for their parameters
 
     # --- running ---------------------------------------------------------------------------
 
-    def start(self) -> "StripeDouble":
-        """Serve in a daemon thread; returns self."""
+    def _listen(self) -> None:
         self._server = make_server(
             self.host, self.port, self.wsgi, threaded=True, request_handler=self._handler
         )
         self.port = self._server.server_port
+
+    def start(self) -> "StripeDouble":
+        """Serve in a daemon thread; returns self."""
+        self._listen()
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="stripe-double", daemon=True
         )
@@ -112,10 +94,7 @@ class StripeDouble:
 
     def serve_forever(self) -> None:
         """Serve in this thread until interrupted (the `flask portal stripe-double` command)."""
-        self._server = make_server(
-            self.host, self.port, self.wsgi, threaded=True, request_handler=self._handler
-        )
-        self.port = self._server.server_port
+        self._listen()
         try:
             self._server.serve_forever()
         finally:
@@ -146,7 +125,7 @@ class StripeDouble:
         return self.state.wait_idle(timeout)
 
     def reset(self) -> None:
-        """Forget every object, event, idempotency key and fault (between tests)."""
+        """Forget every object, event, idempotency key, fault and refusal (between tests)."""
         self.state.wait_idle(5)
         with self.state.lock:
             self.state.objects.clear()
@@ -154,6 +133,7 @@ class StripeDouble:
             self.state.idempotent.clear()
             self.state.faults.clear()
             self.state.deliveries.clear()
+        self.refused.clear()
 
     def events(self, event_type: str | None = None) -> list[dict]:
         """Events recorded so far, oldest first."""
@@ -165,15 +145,16 @@ class StripeDouble:
     def wsgi(self, environ, start_response):
         request = Request(environ)
         try:
-            endpoint, args = URLS.bind_to_environ(environ).match()
-            response = self._dispatch(request, endpoint, args)
+            rule, args = URLS.bind_to_environ(environ).match(return_rule=True)
+            response = self._dispatch(request, rule, args)
         except NotFound:
             response = _error(404, f"Unrecognized request URL ({request.method}: {request.path})")
         except HTTPException as exc:
             response = _error(exc.code or 400, exc.description or "bad request")
         return response(environ, start_response)
 
-    def _dispatch(self, request: Request, endpoint: str, args: dict) -> Response:
+    def _dispatch(self, request: Request, rule: Rule, args: dict) -> Response:
+        endpoint = rule.endpoint
         fault = self.state.take_fault(request.path)
         if fault == "timeout":
             time.sleep(self.timeout_seconds)
@@ -184,8 +165,14 @@ class StripeDouble:
             return getattr(checkout, endpoint)(self.state, request, **args)
         if request.path.startswith("/v1/") and not request.headers.get("Authorization"):
             return _error(401, "You did not provide an API key.")
-        params = decode_form(request.form.items(multi=True))
-        params.update(decode_form(request.args.items(multi=True)))
+        try:  # as at Stripe, a refused request is not kept for its idempotency key
+            params = decode_form(request.form.items(multi=True))
+            params.update(decode_form(request.args.items(multi=True)))
+            if request.path.startswith("/v1/"):
+                check(ENDPOINTS[(request.method, rule.rule)], params)
+        except ParamError as exc:
+            self.refused.append({"method": request.method, "path": request.path, **exc.body()})
+            return _json(exc.body(), 400)
         key = request.headers.get("Idempotency-Key")
         if request.method == "POST" and key:
             with self.state.lock:
@@ -244,7 +231,9 @@ class StripeDouble:
             "client_reference_id": params.get("client_reference_id"),
             "customer": params.get("customer"),
             "customer_email": params.get("customer_email"),
-            "payment_method_types": params.get("payment_method_types") or ["card"],
+            "allowed_payment_method_types": params.get("allowed_payment_method_types"),
+            # What the page offers: the allowed types, else (here) cards only.
+            "payment_method_types": params.get("allowed_payment_method_types") or ["card"],
             "locale": params.get("locale", "auto"),
             "payment_intent": None,
             "setup_intent": None,

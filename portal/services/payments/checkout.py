@@ -93,7 +93,7 @@ def start_checkout(
     nonce: str,
     success_url: Callable[[int], str],
     cancel_url: str,
-    locale: str,
+    language: str,
     ip: str | None = None,
 ) -> Payment:
     """Record a pending payment and create its hosted checkout page (commits).
@@ -138,7 +138,7 @@ def start_checkout(
         currency=case.currency,
         description=f"{case.creditor.legal_name} — {case.display_reference}",
         customer_email=case.debtor.email,
-        locale=locale,
+        language=language,
     )
     try:
         session = gateway().create_checkout(request)

@@ -22,7 +22,7 @@ def saved_method(case_id: int) -> SavedPaymentMethod | None:
     ).scalar_one_or_none()
 
 
-def start_setup(case: Case, *, success_url: str, cancel_url: str, locale: str) -> str:
+def start_setup(case: Case, *, success_url: str, cancel_url: str, language: str) -> str:
     """Create a customer (once per case) and a setup checkout page; returns its URL."""
     existing = saved_method(case.id)
     customer = existing.provider_customer_id if existing else None
@@ -41,7 +41,7 @@ def start_setup(case: Case, *, success_url: str, cancel_url: str, locale: str) -
             amount=None,
             currency=case.currency,
             customer_id=customer,
-            locale=locale,
+            language=language,
         )
     )
     audit.record("payment.method_setup_started", actor=ActorKind.DEBTOR, case_id=case.id)

@@ -1,7 +1,11 @@
 """The double's parameter check: Stripe's form encoding read against the installed SDK's own
 declarations, refused with Stripe's error shape."""
 
+import inspect
+import re
+
 import pytest
+import stripe
 from stripe.params import EventListParams, PaymentIntentCreateParams, RefundListParams
 from stripe.params.checkout import SessionCreateParams
 
@@ -144,3 +148,32 @@ def test_every_api_route_of_the_double_has_the_sdks_params_class():
     }
     assert routes == set(ENDPOINTS)
     assert all(cls.__module__.startswith("stripe.params.") for cls in ENDPOINTS.values())
+
+
+def test_each_route_maps_to_the_params_class_the_sdks_own_service_sends_it():
+    """Read from the SDK: the verb, URL and `params:` annotation of each StripeClient method."""
+    v1 = stripe.StripeClient("sk_test_unused").v1
+    sdk_methods = [
+        v1.customers.create,
+        v1.customers.retrieve,
+        v1.checkout.sessions.create,
+        v1.checkout.sessions.retrieve,
+        v1.checkout.sessions.expire,
+        v1.payment_intents.create,
+        v1.payment_intents.retrieve,
+        v1.setup_intents.retrieve,
+        v1.payment_methods.retrieve,
+        v1.refunds.create,
+        v1.refunds.list,
+        v1.refunds.retrieve,
+        v1.events.list,
+        v1.events.retrieve,
+    ]
+    sent = {}
+    for method in sdk_methods:
+        request = r'self\._request\(\s*"(\w+)",\s*"([^"]+)"'
+        verb, url = re.search(request, inspect.getsource(method)).groups()
+        annotation = str(inspect.signature(method).parameters["params"].annotation)
+        route = (verb.upper(), re.sub(r"\{\w+\}", "<oid>", url))
+        sent[route] = re.search(r"\w+Params", annotation).group()
+    assert sent == {route: cls.__name__ for route, cls in ENDPOINTS.items()}

@@ -25,6 +25,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -34,8 +35,22 @@ from bench.cpu import process_cpu_seconds  # noqa: E402
 
 TARGET_PER_SECOND = 500
 TARGET_MEMORY_MB = 250
-# A Tuesday at 10:00 in Paris: inside the fair-contact hours whatever day the bench runs.
-AT = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
+
+
+def as_of(now: dt.datetime | None = None) -> dt.datetime:
+    """When the job runs (UTC): 10:00 in Paris on the first Tuesday from today that is not a
+    public holiday, so inside the fair-contact hours, and days at most after the data, which
+    bench/datagen.py dates from today (a fixed date drifts away from it: months on, the job
+    would run before the cases were opened and their debts fell due).
+    """
+    from portal.domain.reminders import contact_closed
+
+    paris = ZoneInfo("Europe/Paris")
+    day = (now or dt.datetime.now(dt.UTC)).astimezone(paris).date()
+    day += dt.timedelta(days=(1 - day.weekday()) % 7)
+    while contact_closed(at := dt.datetime.combine(day, dt.time(10), paris), paris):
+        day += dt.timedelta(days=7)
+    return at.astimezone(dt.UTC)
 
 
 def sink(port: int, kind: str = "lean") -> None:
@@ -263,7 +278,8 @@ def measure(
             if server.stdout.readline().strip() != "ready":
                 raise RuntimeError("the SMTP sink did not start")
             log(f"running the reminder job ({workers} worker process(es))")
-            job = [*command, "job", AT.isoformat(), "--workers", str(workers)]
+            at = as_of()
+            job = [*command, "job", at.isoformat(), "--workers", str(workers)]
             job += ["--limit", str(limit)] if limit else []
             sink_cpu = process_cpu_seconds(server.pid)
             process = subprocess.run(
@@ -289,6 +305,7 @@ def measure(
         figures["per_second"] = figures["delivered"] / figures["seconds"]
         figures["cases"] = cases
         figures["limit"] = limit
+        figures["as_of"] = at.isoformat()
         figures.update({f"{k}_seconds": v for k, v in timings.items()})
         return figures
 
@@ -305,7 +322,7 @@ def report_lines(f: dict) -> tuple[list[str], bool]:
     malformed = "" if f["sink_malformed"] is None else f" ({f['sink_malformed']} malformed)"
     load = ", ".join(f"{x:.2f}" for x in f["load_average"])
     lines = [
-        f"- {f['cases']} open cases on PostgreSQL; job as of {AT.isoformat()} (10:00 in Paris)"
+        f"- {f['cases']} open cases on PostgreSQL; job as of {f['as_of']} (10:00 in Paris)"
         + (f", stopped after about {f['limit']} cases" if f.get("limit") else "")
         + f"; {f['workers']} worker process(es); SMTP sink: {f['sink']}",
         f"- e-mails recorded {f['emails']}, delivered {f['delivered']}, failed {f['failed']}, "

@@ -7,7 +7,7 @@ from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_currency
 from flask import Flask, current_app, g, request, session
-from flask_babel import get_locale, get_translations, lazy_gettext
+from flask_babel import get_locale, get_translations, lazy_gettext, to_user_timezone
 
 from portal.domain.money import to_decimal
 
@@ -54,7 +54,7 @@ def date(value: dt.date | dt.datetime | None, fmt: str = "medium") -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        value = value.date()
+        value = to_user_timezone(value).date()  # the day in Paris, as letters date a moment
     return _format_date(value, fmt, _locale())
 
 

@@ -17,6 +17,34 @@ from portal.models import Base
 IN_CI = os.environ.get("CI") == "true"
 
 
+def _bear_with_libfaketime() -> None:
+    """Under Debian's libfaketime 0.9.10 (`make test-dates`), keep sleeps and timeouts working.
+
+    Faking the monotonic clock makes every lock timeout wait for the offset (sem_clockwait is not
+    intercepted, libfaketime#390), so the monotonic clock must stay real; but then Python 3.11's
+    time.sleep (clock_nanosleep at an absolute monotonic time) gets EINVAL (libfaketime#426).
+    A sleep as a relative wait on select() works with both.
+    """
+    if "libfaketime" not in os.environ.get("LD_PRELOAD", ""):
+        return
+    if os.environ.get("FAKETIME_DONT_FAKE_MONOTONIC") != "1":
+        raise pytest.UsageError(
+            "under faketime, set FAKETIME_DONT_FAKE_MONOTONIC=1 (or use --exclude-monotonic):"
+            " timeouts on a faked monotonic clock wait for the whole offset"
+        )
+    import select
+
+    def sleep(seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            select.select([], [], [], left)
+
+    time.sleep = sleep
+
+
+_bear_with_libfaketime()
+
+
 def _postgres_url() -> str | None:
     url = os.environ.get("TEST_DATABASE_URL", "")
     return url if url.startswith(("postgres", "postgresql")) else None

@@ -15,8 +15,8 @@ from portal.debtor.documents import letter_response
 from portal.domain.reminders import Step
 from portal.extensions import db
 from portal.models import CaseReminder, Role, TimeBarReview
-from portal.models.base import utcnow
 from portal.security import staff_required
+from portal.services.plans.decide import today
 from portal.services.reminders import controls
 
 
@@ -87,7 +87,7 @@ def pause_reminders(reference: str):
         flash(_("Choose the date until which reminders are paused."), "error")
         return _back(reference)
     try:
-        controls.pause(found.id, until, form.note.data, g.staff.id, utcnow().date())
+        controls.pause(found.id, until, form.note.data, g.staff.id, today())
     except controls.PauseError:
         flash(_("Choose a date after today and within a year."), "error")
         return _back(reference)

@@ -5,6 +5,7 @@ import io
 import re
 from zoneinfo import ZoneInfo
 
+import pytest
 import time_machine
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -19,6 +20,14 @@ from portal.services.reminders import run as reminders
 
 PARIS = ZoneInfo("Europe/Paris")
 TUESDAY = dt.datetime(2026, 12, 1, 10, 0, tzinfo=PARIS)
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """Cases and their ledgers are made at TUESDAY, as the letters are: a letter shows the
+    ledger as it stood when it was made, so data made at the real date would not be in it."""
+    with time_machine.travel(TUESDAY, tick=False) as traveller:
+        yield traveller
 
 
 def text_of(pdf: bytes) -> str:

@@ -64,3 +64,30 @@ def test_same_text_and_html_as_render_template(factories, template, language, to
 def test_translated_text_is_formatted_and_escaped_as_jinja_does(translated, variables):
     assert mail_render._format(translated, True, variables) == Markup(translated) % variables
     assert mail_render._format(translated, False, variables) == translated % variables
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_moment_is_dated_as_in_paris_like_the_letters(factories, language):
+    """23:30 UTC on 1 December is 2 December in Paris: e-mails and pages say so, as letters do."""
+    agency = factories.agency()
+    case = factories.case(debtor_=factories.debtor(language=language))
+    late = dt.datetime(2026, 12, 1, 23, 30, tzinfo=dt.UTC)
+    context = dict(
+        case=case,
+        agency=agency,
+        amounts=amounts_for([case.id])[case.id],
+        link="http://portal.test/l/abc",
+        base_url="portal.test",
+        unsubscribe_url="http://portal.test/u/abc",
+        l111_8=L111_8_AL2_AL3,
+        reference=f"{case.display_reference}-2",
+        first_notice_reference=f"{case.display_reference}-1",
+        first_notice_date=late,
+        tone="firm",
+        days_to_pay=8,
+    )
+    expected = {"fr": "2 décembre 2026", "en": "2 December 2026"}[language]
+    with force_locale(babel_locale(language)):
+        text, _html = mail_render.renderer(language).render("reminder_formal_notice", **context)
+        assert f"of {expected}" in text or f"du {expected}" in text
+        assert expected in render_template("email/reminder_formal_notice.txt", **context)

@@ -4,6 +4,7 @@ import datetime as dt
 import threading
 
 import pytest
+import time_machine
 from sqlalchemy import func, select
 
 from portal.domain.payments import PaymentPurpose
@@ -114,6 +115,19 @@ def test_failed_charge_emails_a_link_and_retries_after_3_and_7_days(stripe_doubl
     assert charges.charge_due(today + dt.timedelta(days=20)).failed == []  # tries are over
     assert [a[0] for a in attempts(case.id)] == [1, 2, 3]
     assert payments.balance(case.id) == 10_000
+
+
+def test_retries_count_days_from_the_failure_in_paris(stripe_double, factories):
+    """At 00:30 in Paris on 1 January the failure is of that day, though still 31 December in
+    UTC: the retry comes 3 days later in Paris, not 2."""
+    with time_machine.travel(dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC), tick=True):
+        case = planned_case(factories, stripe_double, number=CARD_CHARGE_FAILS)
+        today = payments.today()
+        assert today == dt.date(2027, 1, 1)
+        assert len(charges.charge_due(today).failed) == 1
+        assert charges.charge_due(today + dt.timedelta(days=2)).skipped == 1
+        assert len(charges.charge_due(today + dt.timedelta(days=3)).failed) == 1
+    assert [a[0] for a in attempts(case.id)] == [1, 2]
 
 
 def test_charge_needing_authentication_asks_the_debtor(stripe_double, factories):

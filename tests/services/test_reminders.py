@@ -28,6 +28,14 @@ PARIS = ZoneInfo("Europe/Paris")
 TUESDAY = dt.datetime(2026, 12, 1, 10, 0, tzinfo=PARIS)
 
 
+@pytest.fixture(autouse=True)
+def clock():
+    """Cases, pauses and reviews are made at TUESDAY, where the runs start, never at the real
+    date (a pause made at the real date would make the case first due then)."""
+    with time_machine.travel(TUESDAY, tick=False) as traveller:
+        yield traveller
+
+
 def run_at(moment: dt.datetime, **kwargs) -> reminders.RunReport:
     """Run the job with the clock at `moment`."""
     with time_machine.travel(moment, tick=False):

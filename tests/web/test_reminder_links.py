@@ -102,6 +102,22 @@ def test_bad_pause_dates_store_nothing(web_app, factories, db):
     assert db.session.get(CaseReminder, case.id) is None
 
 
+def test_a_pause_ends_after_today_in_paris(web_app, factories, db):
+    """At 00:30 in Paris it is already the next day there, while still the day before in UTC."""
+    case = factories.case()
+    page = f"/staff/cases/{case.reference}"
+    url = f"{page}/reminders/pause"
+    with time_machine.travel(dt.datetime(2026, 12, 5, 23, 30, tzinfo=dt.UTC), tick=False):
+        client = staff_client(web_app, factories)
+        data = {"until": "2026-12-06", "pause": "1"}
+        refused = post_form(client, page, data, url, follow_redirects=True)
+        assert "Choose a date after today and within a year." in refused.text
+        assert db.session.get(CaseReminder, case.id) is None
+        data = {"until": "2026-12-07", "pause": "1"}
+        assert post_form(client, page, data, url).status_code == 303
+        assert db.session.get(CaseReminder, case.id).paused_until == dt.date(2026, 12, 7)
+
+
 def test_collector_clears_the_time_bar_review(web_app, factories, db):
     case = factories.case()
     state = controls.state_of(case.id)

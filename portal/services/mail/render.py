@@ -17,7 +17,7 @@ import datetime as dt
 from babel import Locale
 from babel.numbers import get_currency_precision
 from flask import Flask, current_app
-from flask_babel import get_translations
+from flask_babel import get_translations, to_user_timezone
 from jinja2 import nodes, pass_eval_context
 from jinja2.visitor import NodeTransformer
 from markupsafe import Markup, escape
@@ -220,7 +220,7 @@ def _date(value, fmt: str, locale: Locale) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        value = value.date()
+        value = to_user_timezone(value).date()  # the day in Paris, as letters date a moment
     return _format_date(value, fmt, locale)
 
 

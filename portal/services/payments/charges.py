@@ -4,7 +4,9 @@ never charged twice (a unique (instalment, attempt) row is written before the ca
 import datetime as dt
 import time
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -70,7 +72,9 @@ def _next_attempt(instalment: Instalment, on: dt.date) -> tuple[int, Payment | N
             return (payment.attempt, payment) if payment.failure_code else None
     if not tries:
         return 1, None
-    first_failure = tries[0].updated_at.date()
+    # The day of the first failure where `on` is counted (the portal's zone), not in UTC.
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    first_failure = tries[0].updated_at.astimezone(zone).date()
     when = next_attempt_on(first_failure, len(tries))
     return (len(tries) + 1, None) if when is not None and when <= on else None
 

@@ -1,8 +1,12 @@
-"""The `overview` scenario: a logged-in debtor's GET /case against two reference apps.
+"""The `overview` scenario: debtors' GET /case against two reference apps.
 
 Every app is served by gunicorn with the same worker settings, on SQLite and PostgreSQL (100k
 generated cases); wrk measures them in turn for several rounds (see bench/harness.py) and the
-report gives medians and ratios.
+report (bench/overview_report.py) gives medians and ratios. The headline figure is many
+distinct debtors (--debtors, 2,000 by default: more than any per-process page cache would
+hold), each in their own session viewing their own case, against the one-lookup app over as
+many distinct references; the second line is one debtor's session, logged in through the
+form, viewing their page again and again.
 """
 
 import contextlib
@@ -18,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import datagen, harness  # noqa: E402
+from bench import datagen, harness, overview_report, sessions  # noqa: E402
 from bench.harness import BenchError, Measure  # noqa: E402
 
 
@@ -31,6 +35,7 @@ class Row:
     target: harness.Target
     page_bytes: int
     probe: dict | None = None
+    versus: str | None = None  # the `app` of the reference row its ratio is taken against
 
     @property
     def measure(self) -> Measure:
@@ -59,10 +64,6 @@ def _check_page(url: str, cookie: str | None, must_contain: str) -> int:
     return len(page.encode())
 
 
-def _fmt(value: float, digits: int = 2) -> str:
-    return f"{value:.{digits}f}"
-
-
 def _databases(names: list[str], workdir: Path, notes: list[str]) -> list[tuple[str, str]]:
     databases = []
     for name in names:
@@ -81,8 +82,8 @@ def _databases(names: list[str], workdir: Path, notes: list[str]) -> list[tuple[
 
 
 BALANCE = 'data-testid="balance"'
+LOOKUP = "one lookup + 5 KB template"
 PORTAL = "portal GET /case"
-PORTAL_COLD = "portal GET /case, page cache off"
 NO_PAGE_CACHE = {"FRAGMENT_CACHE_SIZE": "0"}
 
 
@@ -100,11 +101,14 @@ def run_scenario(ctx) -> tuple[str, list[str], bool]:
     for note in notes:
         ctx.log(note)
     load = ctx.load
-    planned = (1 + 3 * len(databases)) * (load.warmup + args.rounds * (load.duration + 1))
+    planned = (1 + 5 * len(databases)) * (load.warmup + args.rounds * (load.duration + 1))
     if planned > 13 * 60:
         # wrk replays the login cookie, which never refreshes: the portal ends the session
         # after 15 idle minutes and would answer redirects that wrk does not count as errors.
         raise BenchError(f"{planned} s of load would outlive the 15-minute debtor session")
+    picked = [dataset.rows["cases"][i] for i in sessions.spread(args.debtors, counts["cases"])]
+    many = len(picked)
+    debtors = sessions.DebtorSessions(ctx.secret_key, [row[0] for row in picked])
 
     prepared: dict[str, datagen.Prepared] = {}
     probes: dict[tuple[str, str], dict] = {}
@@ -134,117 +138,77 @@ def run_scenario(ctx) -> tuple[str, list[str], bool]:
             target = harness.Target("minimal", base + "/")
             page = _check_page(target.url, None, "minimal")
             rows.append(Row("-", "minimal Flask app", target, page))
-            portals = []
+            checks = []
             for name, url in databases:
                 env = datagen.app_env(ctx.workdir, url, ctx.secret_key)
                 base = serve("bench.apps.lookup:app", env)
-                target = harness.Target(f"{name} lookup", f"{base}/case/{case.reference}")
-                page = _check_page(target.url, None, case.reference)
-                rows.append(
-                    Row(name, "one lookup + 5 KB template", target, page, probes[name, "lookup"])
-                )
+                lookup_many = f"{LOOKUP}, {many} distinct references"
+                refs = ctx.workdir / f"{name}-references.txt"
+                sessions.write_requests(refs, [(f"/case/{row[1]}", "") for row in picked])
+                target = harness.Target(f"{name} lookup x{many}", base, requests_file=refs)
+                page = _check_page(f"{base}/case/{picked[-1][1]}", None, picked[-1][1])
+                rows.append(Row(name, lookup_many, target, page, probes[name, "lookup"]))
                 for label, extra, probe in (
                     (PORTAL, {}, "overview"),
-                    (PORTAL_COLD, NO_PAGE_CACHE, "cold"),
+                    (f"{PORTAL}, page cache off", NO_PAGE_CACHE, "cold"),
                 ):
-                    base = serve("app:app", {**env, **extra}, "/healthz")
-                    cookie = harness.debtor_login(
-                        base, case.reference, case.factor, "amiable_session"
+                    portal = serve("app:app", {**env, **extra}, "/healthz")
+                    file = ctx.workdir / f"{name}-{probe}-sessions.txt"
+                    target = harness.Target(
+                        f"{name} {label} x{many}",
+                        portal,
+                        requests_file=file,
+                        prepare=lambda file=file: debtors.write(file),
                     )
-                    target = harness.Target(f"{name} {label}", base + "/case", cookie)
-                    page = _check_page(target.url, cookie, BALANCE)
-                    rows.append(Row(name, label, target, page, probes[name, probe]))
-                    portals.append(target)
+                    page = _check_sessions(portal, debtors)
+                    label_many = f"{label}, {many} distinct debtors"
+                    rows.append(
+                        Row(name, label_many, target, page, probes[name, probe], lookup_many)
+                    )
+                    checks.append((portal, None))
+                lookup_one = f"{LOOKUP}, one reference"
+                target = harness.Target(f"{name} lookup", f"{base}/case/{case.reference}")
+                page = _check_page(target.url, None, case.reference)
+                rows.append(Row(name, lookup_one, target, page, probes[name, "lookup"]))
+                cookie = harness.debtor_login(
+                    portal, case.reference, case.factor, "amiable_session"
+                )
+                target = harness.Target(f"{name} {PORTAL} x1", portal + "/case", cookie)
+                page = _check_page(target.url, cookie, BALANCE)
+                rows.append(
+                    Row(
+                        name,
+                        f"{PORTAL}, one debtor",
+                        target,
+                        page,
+                        probes[name, "overview"],
+                        lookup_one,
+                    )
+                )
+                checks.append((portal, target))
             ctx.log(f"servers up ({ctx.workers.describe()} each); {args.rounds} rounds")
             harness.interleave([r.target for r in rows], ctx.load, args.rounds, ctx.log)
-            for target in portals:  # the session held to the end: every response was the page
-                _check_page(target.url, target.cookie, BALANCE)
+            for (
+                portal,
+                target,
+            ) in checks:  # the sessions held to the end: every response was the page
+                if target is None:
+                    _check_sessions(portal, debtors)
+                else:
+                    _check_page(target.url, target.cookie, BALANCE)
     finally:
         if not args.keep:
             for name, url in databases:
                 if name == "postgresql" and name in prepared:
                     datagen.drop_postgres(url)
-    return _overview_report(rows, prepared, build_seconds, counts, notes)
+    section = overview_report.report(rows, prepared, build_seconds, counts, notes)
+    return "Debtor overview (GET /case)", section.lines, section.met
 
 
-def _overview_report(rows, prepared, build_seconds, counts, notes) -> tuple[str, list[str], bool]:
-    minimal = rows[0].measure
-    lookups = {r.database: r for r in rows if r.app.startswith("one lookup")}
-    lines = [
-        "| database | app | req/s | p50 ms | p99 ms | p99/p50 | ÷ one-lookup | ÷ minimal "
-        "| SQL/request | page bytes | errors |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for r in rows:
-        m = r.measure
-        lookup = lookups.get(r.database)
-        by_lookup = _fmt(m.requests_per_s / lookup.measure.requests_per_s) if lookup else "–"
-        queries = r.probe["queries"] if r.probe else 0
-        lines.append(
-            f"| {r.database} | {r.app} | {_fmt(m.requests_per_s, 0)} | {_fmt(m.p50_ms, 1)} "
-            f"| {_fmt(m.p99_ms, 1)} | {_fmt(m.tail_ratio, 1)} | {by_lookup} "
-            f"| {_fmt(m.requests_per_s / minimal.requests_per_s)} | {queries} "
-            f"| {r.page_bytes} | {m.errors} |"
-        )
-    met = True
-    lines += ["", "Targets for the portal's GET /case:", ""]
-    for r in rows:
-        if not r.app.startswith("portal"):
-            continue
-        lookup = lookups[r.database]
-        if r.app == PORTAL_COLD:
-            ratio = r.measure.requests_per_s / lookup.measure.requests_per_s
-            lines.append(
-                f"- {r.database}, page cache off (every view renders, as a first visit): "
-                f"÷ one-lookup = {ratio:.2f}, p99/p50 = {r.measure.tail_ratio:.1f} "
-                "(for information: the target is for the portal as configured by default)"
-            )
-            continue
-        ratio = r.measure.requests_per_s / lookup.measure.requests_per_s
-        per_round = [
-            o.requests_per_s / k.requests_per_s
-            for o, k in zip(r.target.measures, lookup.target.measures, strict=True)
-        ]
-        tail = r.measure.tail_ratio
-        ok_ratio, ok_tail = ratio >= 0.6, tail < 3
-        met = met and ok_ratio and ok_tail
-        lines.append(
-            f"- {r.database}: ÷ one-lookup = {ratio:.2f}, rounds {min(per_round):.2f}–"
-            f"{max(per_round):.2f} (target ≥ 0.6: {'met' if ok_ratio else '**missed**'}); "
-            f"p99/p50 = {tail:.1f} (target < 3: {'met' if ok_tail else '**missed**'})"
-        )
-    loads = [m.load_average for r in rows for m in r.target.measures]
-    lines += [
-        "",
-        "Figures are medians over the rounds (each target measured in turn, every round). "
-        f"Machine 1-minute load average during the runs: {min(loads):.1f}–{max(loads):.1f} "
-        "(above 2 means other programs competed for the 2 cores).",
-        "",
-        "Setup:",
-        "",
-        f"- data: {counts['cases']} cases, {counts['debtors']} debtors, "
-        f"{counts['debt_lines']} debt lines, {counts['ledger_entries']} ledger entries, "
-        f"{counts['creditors']} creditors; rows built in Python in {build_seconds:.1f} s",
-    ]
-    for name, db in prepared.items():
-        how = "COPY" if name == "postgresql" else "SQLAlchemy Core insert(), 20k-row chunks"
-        total = build_seconds + db.seconds["migrate"] + db.seconds["load"]
-        lines.append(
-            f"- {name}: `flask db upgrade` {db.seconds['migrate']:.1f} s, bulk load ({how}) "
-            f"+ ANALYZE {db.seconds['load']:.1f} s (generation total with the row building: "
-            f"{total:.0f} s)"
-        )
-    for r in rows:
-        if r.probe:
-            lines.append(
-                f"- in-process, Flask test client, no HTTP: {r.database} {r.app}: "
-                f"{r.probe['cpu_ms']:.2f} ms CPU/request, {r.probe['queries']} SQL statements"
-                + (" + a pool pre-ping per checkout" if r.probe["pre_ping"] else "")
-            )
-    lines += [f"- {note}" for note in notes]
-    portal = next((r for r in rows if r.app == PORTAL), None)
-    if portal:
-        lines += ["", "SQL statements of one portal GET /case:", "", "```"]
-        lines += portal.probe["statements"]
-        lines += ["```"]
-    return "Debtor overview (GET /case)", lines, met
+def _check_sessions(base: str, debtors: sessions.DebtorSessions, sample: int = 5) -> int:
+    """Check that signed sessions open their own case page (a redirect would count as served)."""
+    cookies = debtors.cookies()
+    size = 0
+    for index in sessions.spread(sample, len(cookies)):
+        size = _check_page(base + "/case", cookies[index], BALANCE)
+    return size

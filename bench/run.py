@@ -108,6 +108,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument(
+        "--debtors",
+        type=int,
+        default=2_000,
+        help="overview scenario: distinct debtor sessions (and references) of the headline figure",
+    )
+    parser.add_argument(
         "--reminders-limit",
         type=int,
         default=5_000,

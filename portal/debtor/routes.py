@@ -22,6 +22,7 @@ from portal.security import (
 )
 from portal.services.access import login as auth
 from portal.services.cases.page import load_case_page
+from portal.templating import render_page
 
 CASE_PAGE = "debtor/case.html"
 
@@ -145,7 +146,7 @@ def case():
         session.clear()
         abort(404)
     g.preferred_language = page.case.debtor.language
-    return render_template(
+    return render_page(
         CASE_PAGE,
         o=page.overview,
         ps=page.plans,

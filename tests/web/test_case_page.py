@@ -6,12 +6,17 @@ the next page view must show them.
 
 import datetime as dt
 
+import pytest
 import time_machine
+from flask import g, render_template, session
 from sqlalchemy import update
 
+from portal.debtor.routes import CASE_PAGE
 from portal.domain.ledger import EntryKind
 from portal.models import Agency, Case, Instalment, Plan
 from portal.services.cases.ledger import add_entry
+from portal.services.cases.page import load_case_page
+from portal.templating import render_page
 from tests.conftest import csrf_token, post_form
 from tests.web.test_overview import log_in, text_of
 from tests.web.test_plan_pages import review_proposal
@@ -121,3 +126,32 @@ def test_a_flashed_message_shows_once(web_app, factories):
         )
         assert "Your proposal is withdrawn." in client.get("/case").text
         assert "Your proposal is withdrawn." not in client.get("/case").text
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("kind", ["simple", "plan and online payments"])
+def test_the_page_is_what_flasks_render_template_writes(web_app, factories, language, kind):
+    """The page is rendered in an environment of its language (templates translated as they
+    are compiled, labels translated once, money formatted without Babel per amount): byte for
+    byte what render_template writes."""
+    factories.agency()
+    case = factories.case(
+        lines=(12_345, 678_901, 99), interest=10, payments=(1_234,), debtor_=factories.debtor()
+    )
+    if kind != "simple":
+        factories.plan(case)
+        factories.online_payment(case, 30_000)
+    with web_app.test_request_context("/case"):
+        session["debtor_case"] = case.id
+        g.preferred_language = language
+        page = load_case_page(case.id)
+        context = {
+            "o": page.overview,
+            "ps": page.plans,
+            "online": page.payments,
+            "payments_enabled": True,
+        }
+        assert render_page(CASE_PAGE, **context) == render_template(CASE_PAGE, **context)
+        assert ("Montant dû" if language == "fr" else "Amount due") in render_page(
+            CASE_PAGE, **context
+        )

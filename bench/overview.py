@@ -84,7 +84,6 @@ def _databases(names: list[str], workdir: Path, notes: list[str]) -> list[tuple[
 BALANCE = 'data-testid="balance"'
 LOOKUP = "one lookup + 5 KB template"
 PORTAL = "portal GET /case"
-NO_PAGE_CACHE = {"FRAGMENT_CACHE_SIZE": "0"}
 
 
 def run_scenario(ctx) -> tuple[str, list[str], bool]:
@@ -101,7 +100,7 @@ def run_scenario(ctx) -> tuple[str, list[str], bool]:
     for note in notes:
         ctx.log(note)
     load = ctx.load
-    planned = (1 + 5 * len(databases)) * (load.warmup + args.rounds * (load.duration + 1))
+    planned = (1 + 4 * len(databases)) * (load.warmup + args.rounds * (load.duration + 1))
     if planned > 13 * 60:
         # wrk replays the login cookie, which never refreshes: the portal ends the session
         # after 15 idle minutes and would answer redirects that wrk does not count as errors.
@@ -124,7 +123,6 @@ def run_scenario(ctx) -> tuple[str, list[str], bool]:
             )
             probes[name, "lookup"] = _probe(env, "lookup", case.reference)
             probes[name, "overview"] = _probe(env, "overview", str(case.id))
-            probes[name, "cold"] = _probe({**env, **NO_PAGE_CACHE}, "overview", str(case.id))
 
         with contextlib.ExitStack() as servers:
 
@@ -148,24 +146,20 @@ def run_scenario(ctx) -> tuple[str, list[str], bool]:
                 target = harness.Target(f"{name} lookup x{many}", base, requests_file=refs)
                 page = _check_page(f"{base}/case/{picked[-1][1]}", None, picked[-1][1])
                 rows.append(Row(name, lookup_many, target, page, probes[name, "lookup"]))
-                for label, extra, probe in (
-                    (PORTAL, {}, "overview"),
-                    (f"{PORTAL}, page cache off", NO_PAGE_CACHE, "cold"),
-                ):
-                    portal = serve("app:app", {**env, **extra}, "/healthz")
-                    file = ctx.workdir / f"{name}-{probe}-sessions.txt"
-                    target = harness.Target(
-                        f"{name} {label} x{many}",
-                        portal,
-                        requests_file=file,
-                        prepare=lambda file=file: debtors.write(file),
-                    )
-                    page = _check_sessions(portal, debtors)
-                    label_many = f"{label}, {many} distinct debtors"
-                    rows.append(
-                        Row(name, label_many, target, page, probes[name, probe], lookup_many)
-                    )
-                    checks.append((portal, None))
+                portal = serve("app:app", env, "/healthz")
+                file = ctx.workdir / f"{name}-sessions.txt"
+                target = harness.Target(
+                    f"{name} {PORTAL} x{many}",
+                    portal,
+                    requests_file=file,
+                    prepare=lambda file=file: debtors.write(file),
+                )
+                page = _check_sessions(portal, debtors)
+                label_many = f"{PORTAL}, {many} distinct debtors"
+                rows.append(
+                    Row(name, label_many, target, page, probes[name, "overview"], lookup_many)
+                )
+                checks.append((portal, None))
                 lookup_one = f"{LOOKUP}, one reference"
                 target = harness.Target(f"{name} lookup", f"{base}/case/{case.reference}")
                 page = _check_page(target.url, None, case.reference)

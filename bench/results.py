@@ -43,9 +43,12 @@ at the end of this file**: the newest run is last, older runs stay for compariso
 
 How the debtor overview is measured: 100,000 generated cases are bulk-loaded after
 `flask db upgrade` into a SQLite file and into a PostgreSQL database (`amiable_bench`, or
-`BENCH_POSTGRES_URL`; the name must contain `bench`, it is dropped and re-created). One debtor
-logs in through the real form (CSRF token, reference and postcode) and wrk drives `GET /case`
-with that session cookie; the page is checked before and after the load. Two reference apps
+`BENCH_POSTGRES_URL`; the name must contain `bench`, it is dropped and re-created). The headline
+figure: 2,000 distinct debtors (`--debtors`), each in a session of their own (cookies signed
+with the portal's key, see `bench/sessions.py`), view their own case page in turn (wrk with
+`bench/rotate.lua`), against the one-lookup app over as many distinct references; the second
+line: one debtor logs in through the real form and wrk drives `GET /case` with that session
+cookie (the page is checked before and after the load). Two reference apps
 are served by gunicorn with the same worker settings: a one-route Flask app returning a short
 string (the floor of Flask + gunicorn here), and a one-indexed-lookup + ~5 KB Jinja template
 app (`bench/apps/lookup.py`) on the same database. Every server runs at once; wrk measures

@@ -71,7 +71,7 @@ class Scenario:
 SCENARIOS: list[Scenario] = [
     Scenario(
         "overview",
-        "a logged-in debtor's GET /case, SQLite and PostgreSQL, 100k cases",
+        "2,000 distinct debtors' GET /case (and one debtor's), SQLite and PostgreSQL, 100k cases",
         "bench.overview",
     ),
     Scenario(

@@ -50,7 +50,7 @@ def _probe(env: dict, kind: str, argument: str) -> dict:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=600,
     )
     if proc.returncode != 0:
         raise BenchError(f"probe {kind} failed:\n{proc.stderr[-3000:]}")
@@ -123,6 +123,11 @@ def run_scenario(ctx) -> tuple[str, list[str], bool]:
             )
             probes[name, "lookup"] = _probe(env, "lookup", case.reference)
             probes[name, "overview"] = _probe(env, "overview", str(case.id))
+            ids, refs = ctx.workdir / "case-ids.txt", ctx.workdir / "references.txt"
+            ids.write_text("\n".join(str(row[0]) for row in picked))
+            refs.write_text("\n".join(row[1] for row in picked))
+            probes[name, "overview-many"] = _probe(env, "overview-many", str(ids))
+            probes[name, "lookup-many"] = _probe(env, "lookup-many", str(refs))
 
         with contextlib.ExitStack() as servers:
 
@@ -195,7 +200,7 @@ def run_scenario(ctx) -> tuple[str, list[str], bool]:
             for name, url in databases:
                 if name == "postgresql" and name in prepared:
                     datagen.drop_postgres(url)
-    section = overview_report.report(rows, prepared, build_seconds, counts, notes)
+    section = overview_report.report(rows, prepared, build_seconds, counts, notes, probes)
     return "Debtor overview (GET /case)", section.lines, section.met
 
 

@@ -26,9 +26,10 @@ def _ratios(row, reference) -> list[float]:
     ]
 
 
-def report(rows, prepared, build_seconds, counts, notes) -> Report:
+def report(rows, prepared, build_seconds, counts, notes, probes_many=None) -> Report:
     """The section of RESULTS.md for this run of the overview scenario."""
     minimal = rows[0].measure
+    probes_many = probes_many or {}
     by_app = {(r.database, r.app): r for r in rows}
     lines = [
         "| database | app | req/s | p50 ms | p99 ms | p99/p50 | ÷ one-lookup | ÷ minimal "
@@ -107,6 +108,18 @@ def report(rows, prepared, build_seconds, counts, notes) -> Report:
                 f"- in-process, Flask test client, no HTTP, one case: {r.database} {r.app}: "
                 f"{r.probe['cpu_ms']:.2f} ms CPU/request, {r.probe['queries']} SQL statements"
                 + (" + a pool pre-ping per checkout" if r.probe["pre_ping"] else "")
+            )
+    for name in prepared:
+        portal, lookup = (
+            probes_many.get((name, "overview-many")),
+            probes_many.get((name, "lookup-many")),
+        )
+        if portal and lookup:
+            lines.append(
+                f"- in-process CPU over the {portal['distinct']} distinct debtors and references "
+                f"(Flask test client, no HTTP, best of 3 passes): {name} portal GET /case "
+                f"{portal['cpu_ms']:.2f} ms, one-lookup app {lookup['cpu_ms']:.2f} ms a request: "
+                f"**{lookup['cpu_ms'] / portal['cpu_ms']:.2f}** of the lookup app's rate per CPU"
             )
     lines += [f"- {note}" for note in notes]
     portal = next((r for r in rows if r.app.startswith("portal") and r.probe), None)

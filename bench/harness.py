@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -23,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 WRK = os.environ.get("WRK", "wrk")
 COOKIE_JAR = Path(__file__).with_name("cookie_jar.lua")
+ROTATE = Path(__file__).with_name("rotate.lua")
 
 
 class BenchError(RuntimeError):
@@ -286,8 +288,18 @@ def parse_wrk(output: str) -> Measure:
     )
 
 
-def wrk(url: str, load: Load, cookie: str | None = None, duration: int | None = None) -> Measure:
-    """Drive `url` with wrk for a bounded time and return what it measured."""
+def wrk(
+    url: str,
+    load: Load,
+    cookie: str | None = None,
+    duration: int | None = None,
+    requests_file: Path | None = None,
+) -> Measure:
+    """Drive `url` with wrk for a bounded time and return what it measured.
+
+    With `requests_file` (see rotate.lua), wrk sends the file's requests in turn to `url`'s
+    server instead of `url` itself.
+    """
     if urllib.parse.urlsplit(url).hostname != HOST:
         raise BenchError(f"refusing to load anything but {HOST}: {url}")
     seconds = duration if duration is not None else load.duration
@@ -301,7 +313,10 @@ def wrk(url: str, load: Load, cookie: str | None = None, duration: int | None = 
         "--latency",
     ]
     env = None
-    if cookie:  # kept up to date from each response, as a browser keeps it
+    if requests_file is not None:
+        command += ["-s", str(ROTATE)]
+        env = {**os.environ, "WRK_REQUESTS": str(requests_file)}
+    elif cookie:  # kept up to date from each response, as a browser keeps it
         command += ["-s", str(COOKIE_JAR)]
         env = {**os.environ, "WRK_COOKIE": cookie}
     command.append(url)
@@ -332,6 +347,14 @@ class Target:
     url: str
     cookie: str | None = None
     measures: list[Measure] = field(default_factory=list)
+    requests_file: Path | None = None  # many distinct requests instead of `url` (rotate.lua)
+    prepare: Callable[[], None] | None = None  # called before each wrk run of this target
+
+    def measure(self, load: Load, duration: int | None = None) -> Measure:
+        """Prepare, then run wrk on this target once."""
+        if self.prepare is not None:
+            self.prepare()
+        return wrk(self.url, load, self.cookie, duration, self.requests_file)
 
     def median(self) -> Measure:
         """The median of every figure over the rounds; request and error counts are summed."""
@@ -361,10 +384,10 @@ def interleave(targets: list[Target], load: Load, rounds: int, log=print) -> Non
     """
     for target in targets:
         if load.warmup:
-            wrk(target.url, load, target.cookie, duration=load.warmup)
+            target.measure(load, duration=load.warmup)
     for number in range(1, rounds + 1):
         for target in targets:
-            m = wrk(target.url, load, target.cookie)
+            m = target.measure(load)
             target.measures.append(m)
             log(
                 f"round {number}/{rounds} {target.label}: {m.requests_per_s:.0f} req/s, "

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from portal import cli, db_liveness, errors, fragments, i18n, security
+from portal import cli, db_liveness, errors, i18n, security
 from portal.config import ROOT, from_environment
 from portal.extensions import babel, csrf, db, migrate
 
@@ -56,7 +56,6 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=None)
     csrf.init_app(app)
-    fragments.init_app(app)
 
 
 def register_payments(app: Flask) -> None:

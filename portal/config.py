@@ -71,8 +71,6 @@ def from_environment(
         "LOGIN_MAX_FAILURES": _int(env, "LOGIN_MAX_FAILURES", 5),
         "LOGIN_WINDOW_MINUTES": _int(env, "LOGIN_WINDOW_MINUTES", 15),
         "PROXY_FIX_X_FOR": _int(env, "PROXY_FIX_X_FOR", 0),
-        # Rendered page bodies kept per process, reused while their data is the same (0: off).
-        "FRAGMENT_CACHE_SIZE": _int(env, "FRAGMENT_CACHE_SIZE", 512),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": portal_env == "production",

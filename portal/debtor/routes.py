@@ -11,7 +11,6 @@ from portal.debtor.forms import FactorForm, LoginForm
 from portal.domain.factors import FactorKind
 from portal.domain.references import InvalidReference
 from portal.errors import render_error
-from portal.fragments import fragments_kept, render_fragment, reuse_fragment
 from portal.models.base import utcnow
 from portal.security import (
     LinkExpired,
@@ -22,7 +21,8 @@ from portal.security import (
     start_debtor_session,
 )
 from portal.services.access import login as auth
-from portal.services.cases.page import load_case_page, read_plain_page
+from portal.services.cases.page import load_case_page
+from portal.templating import render_page
 
 CASE_PAGE = "debtor/case.html"
 
@@ -141,30 +141,17 @@ def link(token: str):
 @debtor_required
 def case():
     """What is owed, why, and what the debtor can do about it."""
-    # Plain rows first: when they are what an earlier view showed, that page is reused and no
-    # ORM object is built. Cases with plans or online payments show more, read with objects.
-    payments_enabled = bool(current_app.config.get("PAYMENTS_ENABLED"))
-    plain = read_plain_page(g.case_id) if fragments_kept() else None
-    if plain is not None and plain.simple:
-        g.preferred_language = plain.language
-        reused = reuse_fragment(CASE_PAGE, snapshot=plain.snapshot, rows=(payments_enabled,))
-        if reused is not None:
-            return reused
-    page = load_case_page(g.case_id, plain)
+    page = load_case_page(g.case_id)
     if page is None:
         session.clear()
         abort(404)
     g.preferred_language = page.case.debtor.language
-    # Kept under the plain rows' key only if nothing changed between the two reads.
-    same = plain is not None and plain.simple and page.same_as(plain)
-    return render_fragment(
+    return render_page(
         CASE_PAGE,
-        rows=(payments_enabled,) if same else (*page.rows, payments_enabled),
-        snapshot=plain.snapshot if same else None,
         o=page.overview,
         ps=page.plans,
         online=page.payments,
-        payments_enabled=payments_enabled,
+        payments_enabled=bool(current_app.config.get("PAYMENTS_ENABLED")),
     )
 
 

@@ -8,6 +8,7 @@ from flask import render_template
 from flask_babel import force_locale
 from markupsafe import Markup
 
+from portal import templating
 from portal.i18n import babel_locale
 from portal.legal import L111_8_AL2_AL3
 from portal.services.cases.amounts import amounts_for
@@ -62,8 +63,8 @@ def test_same_text_and_html_as_render_template(factories, template, language, to
     ],
 )
 def test_translated_text_is_formatted_and_escaped_as_jinja_does(translated, variables):
-    assert mail_render._format(translated, True, variables) == Markup(translated) % variables
-    assert mail_render._format(translated, False, variables) == translated % variables
+    assert templating._format(translated, True, variables) == Markup(translated) % variables
+    assert templating._format(translated, False, variables) == translated % variables
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])

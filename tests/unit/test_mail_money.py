@@ -6,7 +6,7 @@ import pytest
 from babel import Locale
 
 from portal.i18n import _format_money
-from portal.services.mail.render import Money
+from portal.templating import Money
 
 
 @pytest.mark.parametrize("locale", ["fr", "en_GB"])

@@ -146,25 +146,18 @@ _CHARGE_ATTRIBUTE = {EntryKind.PRINCIPAL: "principal", EntryKind.INTEREST: "inte
 _READ = object()
 
 
-def lines_and_entries(case_id: int) -> list:
-    """The case's debt lines, then its ledger entries, as plain rows (one statement)."""
-    # The connection spares the ORM's per-statement work.
-    return db.session.connection().execute(_LINES_AND_ENTRIES, {"case_id": case_id}).all()
-
-
-def overview(
-    case: Case, *, agency: Agency | None | object = _READ, rows: list | None = None
-) -> Overview:
+def overview(case: Case, *, agency: Agency | None | object = _READ) -> Overview:
     """Debt lines with their amounts, money movements and the agency, in two queries.
 
-    A case holds tens of entries, so they are read once and summed here rather than in
-    several grouped queries. A caller that read the agency already passes it (one query), one
-    that read `lines_and_entries` passes its rows.
+    A case holds tens of entries, so they are read once (lines and entries in one statement,
+    plain rows: the connection spares the ORM's per-statement work) and summed here rather
+    than in several grouped queries. A caller that read the agency already passes it.
     """
     by_line: dict[int, LineAmounts] = {}
     loose = LineAmounts(None)
     movements = []
-    for row in lines_and_entries(case.id) if rows is None else rows:
+    rows = db.session.connection().execute(_LINES_AND_ENTRIES, {"case_id": case.id})
+    for row in rows:
         if row.part == 1:
             line = DebtLineRow(
                 row.id, row.basis, row.document_number, row.text, row.first_on, row.sort_on

@@ -1,22 +1,21 @@
 """Everything the debtor's case page shows, read before rendering in as few statements as it can.
 
 One statement reads the case with its creditor, debtor and the agency, and whether the case has
-plan proposals or received payments; two more read its debt lines and ledger. Only a case with
-proposals or payments costs the queries that show them. Nothing is read while the page renders
-(see portal/fragments.py), so the body can be reused while its data stays the same.
+plan proposals or received payments; one more reads its debt lines and ledger. Only a case with
+proposals or payments costs the queries that show them. The statements are built once, at
+import; nothing is read while the page renders.
 """
 
 from dataclasses import dataclass
 
-from sqlalchemy import Row, bindparam, exists, or_, select, true
+from sqlalchemy import bindparam, exists, or_, select, true
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.domain.payments import RECEIVED
 from portal.extensions import db
-from portal.fragments import mapped_columns
 from portal.models import Agency, Case, Creditor, Debtor, Payment, PlanProposal
-from portal.services.cases.overview import Overview, lines_and_entries, overview
+from portal.services.cases.overview import Overview, overview
 from portal.services.plans import current as plans
 
 
@@ -57,25 +56,10 @@ class CasePage:
     overview: Overview
     plans: plans.PlanSummary
     payments: list[Payment]
-    values: tuple = ()  # the columns of `_PAGE`, as the objects hold them
-
-    def same_as(self, plain: "PlainPage") -> bool:
-        """True when nothing the page shows changed since `plain` was read (its lines are
-        the ones this page was built from)."""
-        return self.values == tuple(plain.row)
 
     @property
     def case(self) -> Case:
         return self.overview.case
-
-    @property
-    def rows(self) -> tuple:
-        """The plain rows shown (debt lines and their sums, movements), for the cache key."""
-        o = self.overview
-        lines = tuple(
-            (tuple(x.line) if x.line else None, x.principal, x.interest, x.charges) for x in o.lines
-        )
-        return lines + tuple(tuple(m) for m in o.movements)
 
 
 def _reads_without_transaction() -> None:
@@ -88,46 +72,8 @@ def _reads_without_transaction() -> None:
         db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
-@dataclass
-class PlainPage:
-    """The page's rows read without the ORM: the case, its parties and the agency in one row
-    (the columns of `_PAGE`), then its lines and ledger entries."""
-
-    row: Row
-    lines: list
-
-    @property
-    def simple(self) -> bool:
-        """No plan proposal and no payment received online: these rows are all the page shows."""
-        return not (self.row.has_proposals or self.row.has_payments)
-
-    @property
-    def language(self) -> str:
-        """The debtor's language."""
-        return self.row._mapping[Debtor.__table__.c.language]
-
-    @property
-    def snapshot(self) -> tuple:
-        """Every value read, for a fragment key."""
-        return tuple(self.row), tuple(map(tuple, self.lines))
-
-
-def read_plain_page(case_id: int) -> PlainPage | None:
-    """The page's rows in two statements and no ORM objects, or None when there is no case.
-
-    Enough to find an earlier rendering of the page: see portal/fragments.py reuse_fragment.
-    """
-    _reads_without_transaction()
-    row = db.session.connection().execute(_PAGE, {"case_id": case_id}).one_or_none()
-    return None if row is None else PlainPage(row, lines_and_entries(case_id))
-
-
-def load_case_page(case_id: int, plain: PlainPage | None = None) -> CasePage | None:
-    """The case page's data, or None when the case does not exist.
-
-    With `plain` (read_plain_page's rows, read just before), its lines are not read again and
-    the page tells whether its objects hold exactly the values of `plain.row` (`same_as`).
-    """
+def load_case_page(case_id: int) -> CasePage | None:
+    """The case page's data, or None when the case does not exist."""
     _reads_without_transaction()
     row = db.session.execute(_PAGE, {"case_id": case_id}).one_or_none()
     if row is None:
@@ -139,14 +85,4 @@ def load_case_page(case_id: int, plain: PlainPage | None = None) -> CasePage | N
     payments = (
         list(db.session.execute(_PAYMENTS, {"case_id": case_id}).scalars()) if has_payments else []
     )
-    values = tuple(
-        value
-        for cls, obj in ((Case, case), (Creditor, creditor), (Debtor, debtor), (Agency, agency))
-        for value in (
-            (obj.__dict__[key] for key in mapped_columns(cls))
-            if obj is not None
-            else (None,) * len(mapped_columns(cls))
-        )
-    ) + (has_proposals, has_payments)
-    lines = plain.lines if plain is not None else None
-    return CasePage(overview(case, agency=agency, rows=lines), summary, payments, values)
+    return CasePage(overview(case, agency=agency), summary, payments)

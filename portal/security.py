@@ -3,6 +3,7 @@
 import functools
 import time
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
@@ -221,7 +222,19 @@ def current_staff():
 
 
 def safe_next(target: str | None, default: str) -> str:
-    """Only follow `next` to a path on this site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    """Only follow `next` to a path on this site.
+
+    Browsers drop tabs and line breaks from a URL and read a backslash as a slash, so
+    `/<tab>/evil.example/` would become `//evil.example/`: any control character, backslash or
+    leading `//` is refused, and what is left must parse as a path with no scheme or host.
+    """
+    if not target or not target.startswith("/") or len(target) > 2000:
+        return default
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target) or "\\" in target:
+        return default
+    if target.startswith("//"):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return default
+    return target

@@ -19,6 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
     )
     register_config(app, test_config)
+    security.bound_integers(app)
     register_extensions(app)
     register_payments(app)
     register_blueprints(app)

@@ -9,6 +9,7 @@ from flask import Flask, abort, current_app, g, redirect, request, session, url_
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from portal.extensions import db
 
@@ -42,6 +43,22 @@ class SessionCookies(SecureCookieSessionInterface):
             serializer = super().get_signing_serializer(app)
             self._made = (keys, serializer)
         return serializer
+
+
+BIGINT_MAX = 2**63 - 1
+
+
+class BoundedInt(IntegerConverter):
+    """`<int:…>` that fits a database integer: a larger value matches no route (404), instead
+    of an OverflowError from the driver (500)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=BIGINT_MAX, signed=False):  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def bound_integers(app: Flask) -> None:
+    """Make every `<int:…>` route argument bounded (call before the blueprints are registered)."""
+    app.url_map.converters["int"] = BoundedInt
 
 
 def register(app: Flask) -> None:

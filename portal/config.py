@@ -73,6 +73,11 @@ def from_environment(
         "PROXY_FIX_X_FOR": _int(env, "PROXY_FIX_X_FOR", 0),
         # Rendered page bodies kept per process, reused while their data is the same (0: off).
         "FRAGMENT_CACHE_SIZE": _int(env, "FRAGMENT_CACHE_SIZE", 512),
+        # Request bodies: the largest any route accepts (uploads), forms, the provider webhook.
+        "MAX_CONTENT_LENGTH": _int(env, "UPLOAD_MAX_BYTES", 10 * 1024 * 1024),
+        "UPLOAD_MAX_BYTES": _int(env, "UPLOAD_MAX_BYTES", 10 * 1024 * 1024),
+        "FORM_MAX_BYTES": _int(env, "FORM_MAX_BYTES", 256 * 1024),
+        "WEBHOOK_MAX_BYTES": _int(env, "WEBHOOK_MAX_BYTES", 64 * 1024),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": portal_env == "production",

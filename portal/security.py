@@ -5,7 +5,7 @@ import time
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask import Flask, Request, abort, current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -61,9 +61,43 @@ def bound_integers(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedInt
 
 
+class SizedRequest(Request):
+    """A request whose body limit is its view's (see `body_limit`): forms by default, the
+    webhook smaller, uploads larger; MAX_CONTENT_LENGTH (the largest) where no view matched.
+    Werkzeug answers 413 before reading a body over the limit."""
+
+    @property
+    def max_content_length(self) -> int | None:
+        """The limit of this request's body, in bytes."""
+        if self._max_content_length is not None:
+            return self._max_content_length
+        if not current_app:
+            return super().max_content_length
+        config = current_app.config
+        if self.url_rule is None:
+            return config["MAX_CONTENT_LENGTH"]
+        view = current_app.view_functions.get(self.endpoint)
+        return config[getattr(view, "body_limit", "FORM_MAX_BYTES")]
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
+
+
+def body_limit(config_key: str) -> Callable:
+    """Give a view the body limit named by `config_key` (e.g. UPLOAD_MAX_BYTES)."""
+
+    def decorate(view: Callable) -> Callable:
+        view.body_limit = config_key
+        return view
+
+    return decorate
+
+
 def register(app: Flask) -> None:
     """Add the security headers to every response and trust the proxy if told to."""
     app.session_interface = SessionCookies()
+    app.request_class = SizedRequest
     hops = app.config["PROXY_FIX_X_FOR"]
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

@@ -10,7 +10,6 @@ from portal.security import staff_required
 from portal.services.cases import overview as case_service
 from portal.services.mail import outbox as mail
 
-
 MAX_PAGE = 100_000
 
 

@@ -29,6 +29,9 @@ CSP = "; ".join(
 )
 
 
+HSTS = "max-age=31536000; includeSubDomains"
+
+
 class SessionCookies(SecureCookieSessionInterface):
     """Flask's signed session cookie, its serializer made once for the app's keys instead of at
     every request (a tenth of a small request's work); a new key or fallback makes a new one."""
@@ -102,6 +105,8 @@ def register(app: Flask) -> None:
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    production = app.config["PORTAL_ENV"] == "production"
+
     @app.after_request
     def _headers(response):
         response.headers.setdefault("Content-Security-Policy", CSP)
@@ -111,6 +116,10 @@ def register(app: Flask) -> None:
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
+        if production:
+            # Sent on every answer, also over plain HTTP (browsers ignore it there): behind a
+            # proxy that does not forward the scheme, the HTTPS answers still carry it.
+            response.headers["Strict-Transport-Security"] = HSTS
         if request.endpoint and not request.endpoint.endswith("static"):
             response.headers.setdefault("Cache-Control", "no-store")
         return response

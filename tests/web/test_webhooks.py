@@ -96,7 +96,6 @@ def test_events_signed_in_the_future_beyond_the_tolerance_are_refused(client, pe
     assert post_event(client, succeeded_event(pending), timestamp=drift).status_code == 200
 
 
-
 def test_unknown_event_types_are_acknowledged(client, stripe_double):
     event = {"id": "evt_unknown", "object": "event", "type": "customer.updated", "created": 1,
              "data": {"object": {"id": "cus_1", "object": "customer"}}}  # fmt: skip

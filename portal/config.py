@@ -70,6 +70,8 @@ def from_environment(
         "STAFF_IDLE_MINUTES": _int(env, "STAFF_IDLE_MINUTES", 60),
         "LOGIN_MAX_FAILURES": _int(env, "LOGIN_MAX_FAILURES", 5),
         "LOGIN_WINDOW_MINUTES": _int(env, "LOGIN_WINDOW_MINUTES", 15),
+        "LOGIN_ADDRESS_MAX": _int(env, "LOGIN_ADDRESS_MAX", 30),
+        "LOGIN_ACCOUNT_THRESHOLD": _int(env, "LOGIN_ACCOUNT_THRESHOLD", 10),
         "PROXY_FIX_X_FOR": _int(env, "PROXY_FIX_X_FOR", 0),
         # Rendered page bodies kept per process, reused while their data is the same (0: off).
         "FRAGMENT_CACHE_SIZE": _int(env, "FRAGMENT_CACHE_SIZE", 512),

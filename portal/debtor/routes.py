@@ -29,9 +29,12 @@ CASE_PAGE = "debtor/case.html"
 
 def login_limits() -> auth.Limits:
     """The login rate limit from the configuration."""
+    config = current_app.config
     return auth.Limits(
-        max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-        window=timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"]),
+        max_failures=config["LOGIN_MAX_FAILURES"],
+        window=timedelta(minutes=config["LOGIN_WINDOW_MINUTES"]),
+        address_max=config["LOGIN_ADDRESS_MAX"],
+        account_threshold=config["LOGIN_ACCOUNT_THRESHOLD"],
     )
 
 

@@ -1,6 +1,6 @@
 """SQLAlchemy tables, one module per concern; importing this registers them all."""
 
-from portal.models.audit import ActorKind, AuditEvent, LoginFailure
+from portal.models.audit import ActorKind, AuditEvent, LoginThrottle
 from portal.models.base import Base
 from portal.models.cases import Case, DebtLine, LedgerEntry, LedgerIsAppendOnly
 from portal.models.messages import Channel, Message, MessageStatus
@@ -37,7 +37,7 @@ __all__ = [
     "Instalment",
     "LedgerEntry",
     "LedgerIsAppendOnly",
-    "LoginFailure",
+    "LoginThrottle",
     "Message",
     "MessageStatus",
     "Payment",

@@ -1,0 +1,46 @@
+"""Staff security and administration: login throttles replace login failures
+
+Revision ID: f1a2b3c4d5e6
+Revises: d4a8e2f6b3c1
+Create Date: 2026-12-05 08:50:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+
+# revision identifiers, used by Alembic.
+revision = 'f1a2b3c4d5e6'
+down_revision = 'd4a8e2f6b3c1'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('login_throttles',
+    sa.Column('key', sa.String(length=400), nullable=False),
+    sa.Column('window_start', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('tries', sa.Integer(), nullable=False),
+    sa.Column('next_try_at', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_login_throttles'))
+    )
+    with op.batch_alter_table('login_throttles', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_login_throttles_window_start'), ['window_start'], unique=False)
+    with op.batch_alter_table('login_failures', schema=None) as batch_op:
+        batch_op.drop_index('ix_login_failures_key_created_at')
+    op.drop_table('login_failures')
+
+
+def downgrade():
+    op.create_table('login_failures',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=128), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_login_failures'))
+    )
+    with op.batch_alter_table('login_failures', schema=None) as batch_op:
+        batch_op.create_index('ix_login_failures_key_created_at', ['key', 'created_at'], unique=False)
+    with op.batch_alter_table('login_throttles', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_login_throttles_window_start'))
+    op.drop_table('login_throttles')

@@ -68,6 +68,8 @@ def from_environment(
         "LINK_MAX_AGE_DAYS": _int(env, "LINK_MAX_AGE_DAYS", 30),
         "DEBTOR_IDLE_MINUTES": _int(env, "DEBTOR_IDLE_MINUTES", 15),
         "STAFF_IDLE_MINUTES": _int(env, "STAFF_IDLE_MINUTES", 60),
+        "DEBTOR_MAX_HOURS": _int(env, "DEBTOR_MAX_HOURS", 2),
+        "STAFF_MAX_HOURS": _int(env, "STAFF_MAX_HOURS", 12),
         "LOGIN_MAX_FAILURES": _int(env, "LOGIN_MAX_FAILURES", 5),
         "LOGIN_WINDOW_MINUTES": _int(env, "LOGIN_WINDOW_MINUTES", 15),
         "LOGIN_ADDRESS_MAX": _int(env, "LOGIN_ADDRESS_MAX", 30),

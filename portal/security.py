@@ -1,7 +1,6 @@
 """Security plumbing: response headers, signed case links, and access rules on views."""
 
 import functools
-import time
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -10,8 +9,6 @@ from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
-
-from portal.extensions import db
 
 CSP = "; ".join(
     [
@@ -172,6 +169,22 @@ def case_link(case_id: int, link_version: int) -> str:
     return f"{base}/l/{make_case_token(case_id, link_version)}"
 
 
+from portal.sessions import (  # noqa: E402 (re-exported: views import them from here)
+    current_debtor_case_id,
+    current_staff,
+    end_session,
+    start_debtor_session,
+    start_staff_session,
+)
+
+__all__ = [
+    "current_debtor_case_id",
+    "current_staff",
+    "end_session",
+    "start_debtor_session",
+    "start_staff_session",
+]
+
 # --- Access rules ----------------------------------------------------------------------------
 # Every view carries an `access` attribute; a test walks the URL map and refuses any view
 # without one, so a new route cannot forget its check.
@@ -219,66 +232,6 @@ def staff_required(*roles: str) -> Callable:
         return wrapped
 
     return decorate
-
-
-def _idle_ok(key: str, minutes: int) -> bool:
-    seen = session.get(key + "_seen", 0)
-    now = int(time.time())
-    if now - seen > minutes * 60:
-        return False
-    if now - seen >= 30:  # refresh at most twice a minute: each write re-signs the cookie
-        session[key + "_seen"] = now
-    return True
-
-
-def start_debtor_session(case_id: int) -> None:
-    """Replace whatever session there was with one that holds this case only."""
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
-    session["debtor_case"] = case_id
-    session["debtor_seen"] = int(time.time())
-    session["was_debtor"] = True
-    session.permanent = False
-
-
-def current_debtor_case_id() -> int | None:
-    """The case of the debtor session, or None if absent or idle too long."""
-    case_id = session.get("debtor_case")
-    if case_id is None:
-        return None
-    if not _idle_ok("debtor", current_app.config["DEBTOR_IDLE_MINUTES"]):
-        session.pop("debtor_case", None)
-        return None
-    return case_id
-
-
-def start_staff_session(user_id: int) -> None:
-    """Replace the session with one for this staff user (no session fixation)."""
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
-    session["staff_id"] = user_id
-    session["staff_seen"] = int(time.time())
-
-
-def current_staff():
-    """The active staff user of this session, or None."""
-    from portal.models import StaffUser
-
-    user_id = session.get("staff_id")
-    if user_id is None:
-        return None
-    if not _idle_ok("staff", current_app.config["STAFF_IDLE_MINUTES"]):
-        session.pop("staff_id", None)
-        return None
-    user = db.session.get(StaffUser, user_id)
-    if user is None or not user.active:
-        session.pop("staff_id", None)
-        return None
-    return user
 
 
 def safe_next(target: str | None, default: str) -> str:

@@ -1,4 +1,4 @@
-"""Staff security and administration: login throttles replace login failures
+"""Staff security and administration: login throttles replace login failures; session versions
 
 Revision ID: f1a2b3c4d5e6
 Revises: d4a8e2f6b3c1
@@ -30,9 +30,17 @@ def upgrade():
     with op.batch_alter_table('login_failures', schema=None) as batch_op:
         batch_op.drop_index('ix_login_failures_key_created_at')
     op.drop_table('login_failures')
+    with op.batch_alter_table('staff_users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('session_version', sa.Integer(), server_default='1', nullable=False))
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('session_version', sa.Integer(), server_default='1', nullable=False))
 
 
 def downgrade():
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_column('session_version')
+    with op.batch_alter_table('staff_users', schema=None) as batch_op:
+        batch_op.drop_column('session_version')
     op.create_table('login_failures',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('key', sa.String(length=128), nullable=False),

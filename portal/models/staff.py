@@ -3,7 +3,7 @@
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base, UTCDateTime, str_enum, utcnow
@@ -32,6 +32,9 @@ class StaffUser(Base):
     language: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Carried in the session cookie: bumped on logout, password change or deactivation, it
+    # ends every session of the user on the server, copied cookies included.
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     creditor: Mapped["Creditor | None"] = relationship()  # noqa: F821
 

@@ -99,9 +99,10 @@ def _succeed(case: Case, keys: Keys, ip: str, via: str) -> int:
 
 
 def revoke_links(case_id: int, staff_user_id: int | None = None) -> None:
-    """Invalidate every link issued so far for a case."""
+    """Invalidate every link issued so far for a case, and end its debtor sessions."""
     case = db.session.get(Case, case_id)
     case.link_version += 1
+    case.session_version += 1  # a session opened through a revoked link ends too
     audit.record(
         "case.links_revoked",
         actor=ActorKind.STAFF if staff_user_id else ActorKind.SYSTEM,

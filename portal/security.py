@@ -173,7 +173,9 @@ from portal.sessions import (  # noqa: E402 (re-exported: views import them from
     current_debtor_case_id,
     current_staff,
     end_session,
+    pending_staff,
     start_debtor_session,
+    start_pending_staff,
     start_staff_session,
 )
 
@@ -181,7 +183,9 @@ __all__ = [
     "current_debtor_case_id",
     "current_staff",
     "end_session",
+    "pending_staff",
     "start_debtor_session",
+    "start_pending_staff",
     "start_staff_session",
 ]
 

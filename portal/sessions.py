@@ -104,3 +104,31 @@ def current_staff():
         session.pop("staff_id", None)
         return None
     return user
+
+
+PENDING_MINUTES = 10
+
+
+def start_pending_staff(user, purpose: str) -> None:
+    """Remember a staff user whose password was right, until the second factor ("code") or
+    its enrolment ("enrol") is done; no staff page opens meanwhile."""
+    end_session()
+    session["pending_staff"] = [user.id, user.session_version, int(time.time()), purpose]
+
+
+def pending_staff(purpose: str):
+    """The staff user waiting for the second factor step `purpose`, or None."""
+    from portal.models import StaffUser
+
+    pending = session.get("pending_staff")
+    if not pending or len(pending) != 4 or pending[3] != purpose:
+        return None
+    user_id, version, since, _ = pending
+    if int(time.time()) - since > PENDING_MINUTES * 60:
+        session.pop("pending_staff", None)
+        return None
+    user = db.session.get(StaffUser, user_id)
+    if user is None or not user.active or user.session_version != version:
+        session.pop("pending_staff", None)
+        return None
+    return user

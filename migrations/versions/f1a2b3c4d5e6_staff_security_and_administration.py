@@ -1,4 +1,4 @@
-"""Staff security and administration: login throttles replace login failures; session versions
+"""Staff security and administration: login throttles replace login failures; session versions; TOTP second factor and recovery codes
 
 Revision ID: f1a2b3c4d5e6
 Revises: d4a8e2f6b3c1
@@ -32,6 +32,19 @@ def upgrade():
     op.drop_table('login_failures')
     with op.batch_alter_table('staff_users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('session_version', sa.Integer(), server_default='1', nullable=False))
+        batch_op.add_column(sa.Column('totp_secret', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('totp_confirmed_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('totp_last_step', sa.BigInteger(), nullable=True))
+    op.create_table('staff_recovery_codes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('staff_user_id', sa.Integer(), nullable=False),
+    sa.Column('code_hash', sa.String(length=64), nullable=False),
+    sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['staff_user_id'], ['staff_users.id'], name=op.f('fk_staff_recovery_codes_staff_user_id_staff_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_recovery_codes'))
+    )
+    with op.batch_alter_table('staff_recovery_codes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_staff_recovery_codes_staff_user_id'), ['staff_user_id'], unique=False)
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.add_column(sa.Column('session_version', sa.Integer(), server_default='1', nullable=False))
 
@@ -39,7 +52,13 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_column('session_version')
+    with op.batch_alter_table('staff_recovery_codes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_staff_recovery_codes_staff_user_id'))
+    op.drop_table('staff_recovery_codes')
     with op.batch_alter_table('staff_users', schema=None) as batch_op:
+        batch_op.drop_column('totp_last_step')
+        batch_op.drop_column('totp_confirmed_at')
+        batch_op.drop_column('totp_secret')
         batch_op.drop_column('session_version')
     op.create_table('login_failures',
     sa.Column('id', sa.Integer(), nullable=False),

@@ -20,7 +20,7 @@ from portal.models.reminders import (
     ReminderStep,
     TimeBarReview,
 )
-from portal.models.staff import Role, StaffUser
+from portal.models.staff import RecoveryCode, Role, StaffUser
 
 __all__ = [
     "ActorKind",
@@ -47,6 +47,7 @@ __all__ = [
     "PlanProposal",
     "PolicyBand",
     "Receipt",
+    "RecoveryCode",
     "ReminderContact",
     "ReminderStep",
     "Role",

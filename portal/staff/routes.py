@@ -11,10 +11,11 @@ from portal.security import (
     public,
     safe_next,
     staff_required,
+    start_pending_staff,
     start_staff_session,
 )
 from portal.services.access import login as auth
-from portal.services.access import sessions
+from portal.services.access import sessions, totp
 from portal.staff import bp
 from portal.staff.forms import StaffLoginForm
 
@@ -46,10 +47,22 @@ def login():
         except auth.LoginRefused:
             error = _("E-mail or password is incorrect.")
         else:
-            start_staff_session(user)
-            return redirect(safe_next(request.args.get("next"), home_for(user.role)), code=303)
+            return _after_password(user)
     status = 422 if request.method == "POST" else 200
     return render_template("staff/login.html", form=form, error=error), status
+
+
+def _after_password(user):
+    """The second factor next (or its set-up, where the role requires one), else the session."""
+    target = request.args.get("next")
+    if totp.enrolled(user):
+        start_pending_staff(user, "code")
+        return redirect(url_for("staff.second_factor", next=target), code=303)
+    if totp.required_for(user.role):
+        start_pending_staff(user, "enrol")
+        return redirect(url_for("staff.enrol", next=target), code=303)
+    start_staff_session(user)
+    return redirect(safe_next(target, home_for(user.role)), code=303)
 
 
 @bp.get("/")

@@ -7,7 +7,7 @@ from portal.models.base import utcnow
 from portal.security import make_case_token
 from portal.services.reminders import letters
 from portal.services.reminders.controls import unsubscribe_token
-from tests.conftest import post_form
+from tests.conftest import post_form, staff_log_in
 
 ROLES = ["anonymous", "debtor", "collector", "creditor", "other_creditor", "admin"]
 
@@ -49,11 +49,7 @@ def client_as(web_app, world, role):
         r = post_form(client, "/", {"reference": case.reference, "factor": case.debtor.postcode})
         assert r.status_code == 303
     elif role != "anonymous":
-        r = post_form(
-            client,
-            "/staff/login",
-            {"email": world[role].email, "password": "correct horse battery staple"},
-        )
+        r = staff_log_in(client, world[role])
         assert r.status_code == 303, r.text
     return client
 

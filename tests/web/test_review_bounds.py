@@ -4,7 +4,7 @@ import pytest
 from werkzeug.routing import IntegerConverter
 
 from portal.models import Role
-from tests.conftest import post_form
+from tests.conftest import post_form, staff_log_in
 
 HUGE = [2**63, 2**64 + 7, 10**30]
 
@@ -16,10 +16,7 @@ def _debtor(client, factories):
 
 
 def _staff(client, factories, role):
-    user = factories.staff(role)
-    post_form(
-        client, "/staff/login", {"email": user.email, "password": "correct horse battery staple"}
-    )
+    staff_log_in(client, factories.staff(role))
 
 
 def _int_rules(app):

@@ -8,16 +8,14 @@ from portal.extensions import db
 from portal.models import Role, StaffUser
 from portal.services.access import login as auth
 from portal.services.access import sessions
-from tests.conftest import post_form
+from tests.conftest import post_form, staff_log_in
 
 COOKIE = "amiable_session"
 START = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
 
 
 def staff_in(client, user):
-    response = post_form(
-        client, "/staff/login", {"email": user.email, "password": "correct horse battery staple"}
-    )
+    response = staff_log_in(client, user)
     assert response.status_code == 303
     return client.get_cookie(COOKIE).value
 

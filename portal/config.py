@@ -70,6 +70,7 @@ def from_environment(
         "STAFF_IDLE_MINUTES": _int(env, "STAFF_IDLE_MINUTES", 60),
         "DEBTOR_MAX_HOURS": _int(env, "DEBTOR_MAX_HOURS", 2),
         "STAFF_MAX_HOURS": _int(env, "STAFF_MAX_HOURS", 12),
+        "INVITE_HOURS": _int(env, "INVITE_HOURS", 72),
         "LOGIN_MAX_FAILURES": _int(env, "LOGIN_MAX_FAILURES", 5),
         "LOGIN_WINDOW_MINUTES": _int(env, "LOGIN_WINDOW_MINUTES", 15),
         "LOGIN_ADDRESS_MAX": _int(env, "LOGIN_ADDRESS_MAX", 30),

@@ -1,4 +1,4 @@
-"""Staff security and administration: login throttles replace login failures; session versions; TOTP second factor and recovery codes
+"""Staff security and administration: login throttles replace login failures; session versions; TOTP second factor and recovery codes; creditor commission rate
 
 Revision ID: f1a2b3c4d5e6
 Revises: d4a8e2f6b3c1
@@ -47,9 +47,15 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_staff_recovery_codes_staff_user_id'), ['staff_user_id'], unique=False)
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.add_column(sa.Column('session_version', sa.Integer(), server_default='1', nullable=False))
+    with op.batch_alter_table('creditors', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('commission_rate_bp', sa.Integer(), server_default='0', nullable=False))
+        batch_op.create_check_constraint('commission_rate_range', 'commission_rate_bp >= 0 AND commission_rate_bp <= 10000')
 
 
 def downgrade():
+    with op.batch_alter_table('creditors', schema=None) as batch_op:
+        batch_op.drop_constraint('commission_rate_range', type_='check')
+        batch_op.drop_column('commission_rate_bp')
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_column('session_version')
     with op.batch_alter_table('staff_recovery_codes', schema=None) as batch_op:

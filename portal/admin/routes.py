@@ -138,11 +138,14 @@ def _filters() -> audit_log.Filters:
             return None
 
     kind = args.get("actor_kind") or None
+    case_id = None
+    if args.get("case"):
+        case_id = audit_log.case_id_of(args["case"]) or 0  # an unknown reference shows nothing
     return audit_log.Filters(
         staff_user_id=number("staff"),
         actor_kind=kind if kind in ("debtor", "staff", "system", "stripe") else None,
         action=(args.get("action") or "")[:64] or None,
-        case_id=number("case"),
+        case_id=case_id,
         since=day("since"),
         until=day("until"),
     )

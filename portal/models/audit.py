@@ -3,7 +3,7 @@
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.models.base import Base, UTCDateTime, str_enum, utcnow
@@ -33,6 +33,20 @@ class AuditEvent(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (Index("ix_audit_events_case_id_created_at", "case_id", "created_at"),)
+
+
+class AuditIsAppendOnly(RuntimeError):
+    """Audit events are never changed or deleted."""
+
+
+@event.listens_for(AuditEvent, "before_update")
+def _refuse_update(mapper, connection, target):
+    raise AuditIsAppendOnly(f"audit event {target.id} cannot be updated")
+
+
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_delete(mapper, connection, target):
+    raise AuditIsAppendOnly(f"audit event {target.id} cannot be deleted")
 
 
 class LoginThrottle(Base):

@@ -19,6 +19,7 @@ from portal.models import (
     Role,
     StaffUser,
 )
+from portal.models.audit import AuditIsAppendOnly
 from portal.services import audit
 from tests.conftest import post_form, staff_log_in
 
@@ -242,3 +243,24 @@ def test_audit_log_filters_and_csv_escapes_formulas(admin_client, factories):
         as_text=True
     )
     assert len(list(csv.reader(io.StringIO(only)))) == 2
+
+
+def test_the_audit_log_per_case_and_append_only(admin_client, factories):
+    mine, other = factories.case(), factories.case()
+    audit.record("note.added", actor=ActorKind.SYSTEM, case_id=mine.id)
+    audit.record("note.added", actor=ActorKind.SYSTEM, case_id=other.id)
+    db.session.commit()
+    query = {"case": mine.display_reference, "action": "note.added"}
+    page = admin_client.get("/admin/audit", query_string=query).text
+    assert page.count('data-testid="audit-row"') == 1
+    unknown = admin_client.get("/admin/audit", query_string={"case": "nonsense"}).text
+    assert unknown.count('data-testid="audit-row"') == 0
+    event = db.session.scalars(select(AuditEvent)).first()
+    event.action = "rewritten"
+    with pytest.raises(AuditIsAppendOnly):
+        db.session.commit()
+    db.session.rollback()
+    db.session.delete(db.session.scalars(select(AuditEvent)).first())
+    with pytest.raises(AuditIsAppendOnly):
+        db.session.commit()
+    db.session.rollback()

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select
 
+from portal.domain import references
 from portal.extensions import db
-from portal.models import AuditEvent, StaffUser
+from portal.models import AuditEvent, Case, StaffUser
 
 PAGE_SIZE = 50
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -64,6 +65,15 @@ def search(filters: Filters, page: int = 1) -> tuple[list, int]:
         stmt.order_by(AuditEvent.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
     return rows, total
+
+
+def case_id_of(reference: str) -> int | None:
+    """The id of the case with this reference (as typed), or None."""
+    try:
+        normalized = references.normalize(reference)
+    except references.InvalidReference:
+        return None
+    return db.session.execute(select(Case.id).filter_by(reference=normalized)).scalar()
 
 
 def actions() -> list[str]:

@@ -61,8 +61,9 @@ def test_the_case_page_reads_without_a_transaction(client, web_app, factories):
     finally:
         event.remove(engine, "before_cursor_execute", note)
     # Three statements for the first view, two for the next (the page is found from plain
-    # rows), each outside any transaction, and no SELECT 1 before them.
-    assert sent == [(True, "IDLE")] * 5
+    # rows), each after the session's version check, all outside any transaction, and no
+    # SELECT 1 before them.
+    assert sent == [(True, "IDLE")] * 7
     with engine.connect() as conn:  # the pool hands the next user a transactional connection
         conn.execute(text("SELECT 1"))
         assert conn.connection.dbapi_connection.info.transaction_status.name == "INTRANS"

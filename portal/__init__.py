@@ -19,6 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
     )
     register_config(app, test_config)
+    security.bound_integers(app)
     register_extensions(app)
     register_payments(app)
     register_blueprints(app)
@@ -70,7 +71,7 @@ def register_payments(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per audience."""
-    from portal import collector, creditor, debtor, main, staff, webhooks
+    from portal import admin, collector, creditor, debtor, main, staff, webhooks
 
-    for module in (main, debtor, staff, collector, creditor, webhooks):
+    for module in (main, debtor, staff, collector, creditor, admin, webhooks):
         app.register_blueprint(module.bp)

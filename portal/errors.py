@@ -1,4 +1,4 @@
-"""Translated error pages (HTML) and JSON errors for /api and /healthz."""
+"""Translated error pages (HTML) and JSON errors for /api, /healthz and the webhook."""
 
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
@@ -18,6 +18,10 @@ def _messages() -> dict[int, tuple[str, str]]:
         404: (_("Page not found"), _("This page does not exist or is no longer available.")),
         405: (_("Not allowed"), _("This page cannot be used this way.")),
         410: (_("No longer available"), _("This page is no longer available.")),
+        413: (
+            _("Too large"),
+            _("What was sent is too large. Send a smaller file or shorter text."),
+        ),
         429: (_("Too many attempts"), _("Please wait a little before trying again.")),
         500: (
             _("Something went wrong"),
@@ -48,7 +52,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
-        if request.path.startswith(("/api/", "/healthz")):
+        if request.path.startswith(("/api/", "/healthz", "/stripe/")):
             return {"error": error.name, "status": error.code}, error.code
         return render_error(error.code or 500)
 

@@ -1,15 +1,14 @@
 """Security plumbing: response headers, signed case links, and access rules on views."""
 
 import functools
-import time
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask import Flask, Request, abort, current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
-
-from portal.extensions import db
+from werkzeug.routing import IntegerConverter
 
 CSP = "; ".join(
     [
@@ -25,6 +24,9 @@ CSP = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 class SessionCookies(SecureCookieSessionInterface):
@@ -43,12 +45,64 @@ class SessionCookies(SecureCookieSessionInterface):
         return serializer
 
 
+BIGINT_MAX = 2**63 - 1
+
+
+class BoundedInt(IntegerConverter):
+    """`<int:…>` that fits a database integer: a larger value matches no route (404), instead
+    of an OverflowError from the driver (500)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=BIGINT_MAX, signed=False):  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def bound_integers(app: Flask) -> None:
+    """Make every `<int:…>` route argument bounded (call before the blueprints are registered)."""
+    app.url_map.converters["int"] = BoundedInt
+
+
+class SizedRequest(Request):
+    """A request whose body limit is its view's (see `body_limit`): forms by default, the
+    webhook smaller, uploads larger; MAX_CONTENT_LENGTH (the largest) where no view matched.
+    Werkzeug answers 413 before reading a body over the limit."""
+
+    @property
+    def max_content_length(self) -> int | None:
+        """The limit of this request's body, in bytes."""
+        if self._max_content_length is not None:
+            return self._max_content_length
+        if not current_app:
+            return super().max_content_length
+        config = current_app.config
+        if self.url_rule is None:
+            return config["MAX_CONTENT_LENGTH"]
+        view = current_app.view_functions.get(self.endpoint)
+        return config[getattr(view, "body_limit", "FORM_MAX_BYTES")]
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
+
+
+def body_limit(config_key: str) -> Callable:
+    """Give a view the body limit named by `config_key` (e.g. UPLOAD_MAX_BYTES)."""
+
+    def decorate(view: Callable) -> Callable:
+        view.body_limit = config_key
+        return view
+
+    return decorate
+
+
 def register(app: Flask) -> None:
     """Add the security headers to every response and trust the proxy if told to."""
     app.session_interface = SessionCookies()
+    app.request_class = SizedRequest
     hops = app.config["PROXY_FIX_X_FOR"]
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    production = app.config["PORTAL_ENV"] == "production"
 
     @app.after_request
     def _headers(response):
@@ -59,6 +113,10 @@ def register(app: Flask) -> None:
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
+        if production:
+            # Sent on every answer, also over plain HTTP (browsers ignore it there): behind a
+            # proxy that does not forward the scheme, the HTTPS answers still carry it.
+            response.headers["Strict-Transport-Security"] = HSTS
         if request.endpoint and not request.endpoint.endswith("static"):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
@@ -111,6 +169,26 @@ def case_link(case_id: int, link_version: int) -> str:
     return f"{base}/l/{make_case_token(case_id, link_version)}"
 
 
+from portal.sessions import (  # noqa: E402 (re-exported: views import them from here)
+    current_debtor_case_id,
+    current_staff,
+    end_session,
+    pending_staff,
+    start_debtor_session,
+    start_pending_staff,
+    start_staff_session,
+)
+
+__all__ = [
+    "current_debtor_case_id",
+    "current_staff",
+    "end_session",
+    "pending_staff",
+    "start_debtor_session",
+    "start_pending_staff",
+    "start_staff_session",
+]
+
 # --- Access rules ----------------------------------------------------------------------------
 # Every view carries an `access` attribute; a test walks the URL map and refuses any view
 # without one, so a new route cannot forget its check.
@@ -160,68 +238,20 @@ def staff_required(*roles: str) -> Callable:
     return decorate
 
 
-def _idle_ok(key: str, minutes: int) -> bool:
-    seen = session.get(key + "_seen", 0)
-    now = int(time.time())
-    if now - seen > minutes * 60:
-        return False
-    if now - seen >= 30:  # refresh at most twice a minute: each write re-signs the cookie
-        session[key + "_seen"] = now
-    return True
-
-
-def start_debtor_session(case_id: int) -> None:
-    """Replace whatever session there was with one that holds this case only."""
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
-    session["debtor_case"] = case_id
-    session["debtor_seen"] = int(time.time())
-    session["was_debtor"] = True
-    session.permanent = False
-
-
-def current_debtor_case_id() -> int | None:
-    """The case of the debtor session, or None if absent or idle too long."""
-    case_id = session.get("debtor_case")
-    if case_id is None:
-        return None
-    if not _idle_ok("debtor", current_app.config["DEBTOR_IDLE_MINUTES"]):
-        session.pop("debtor_case", None)
-        return None
-    return case_id
-
-
-def start_staff_session(user_id: int) -> None:
-    """Replace the session with one for this staff user (no session fixation)."""
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
-    session["staff_id"] = user_id
-    session["staff_seen"] = int(time.time())
-
-
-def current_staff():
-    """The active staff user of this session, or None."""
-    from portal.models import StaffUser
-
-    user_id = session.get("staff_id")
-    if user_id is None:
-        return None
-    if not _idle_ok("staff", current_app.config["STAFF_IDLE_MINUTES"]):
-        session.pop("staff_id", None)
-        return None
-    user = db.session.get(StaffUser, user_id)
-    if user is None or not user.active:
-        session.pop("staff_id", None)
-        return None
-    return user
-
-
 def safe_next(target: str | None, default: str) -> str:
-    """Only follow `next` to a path on this site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    """Only follow `next` to a path on this site.
+
+    Browsers drop tabs and line breaks from a URL and read a backslash as a slash, so
+    `/<tab>/evil.example/` would become `//evil.example/`: any control character, backslash or
+    leading `//` is refused, and what is left must parse as a path with no scheme or host.
+    """
+    if not target or not target.startswith("/") or len(target) > 2000:
+        return default
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target) or "\\" in target:
+        return default
+    if target.startswith("//"):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return default
+    return target

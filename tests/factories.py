@@ -13,6 +13,7 @@ from portal.services.cases.ledger import add_entry
 
 _seq = itertools.count(1)
 PASSWORD = "correct horse battery staple"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # admins and collectors have it by default
 _HASH_CACHE: dict[str, str] = {}
 
 
@@ -126,8 +127,14 @@ def case(
     return found
 
 
-def staff(role: Role = Role.COLLECTOR, creditor_: Creditor | None = None, **values) -> StaffUser:
-    """A staff user whose password is PASSWORD."""
+def staff(
+    role: Role = Role.COLLECTOR,
+    creditor_: Creditor | None = None,
+    second_factor: bool | None = None,
+    **values,
+) -> StaffUser:
+    """A staff user whose password is PASSWORD; admins and collectors (or any with
+    `second_factor=True`) have the TOTP second factor TOTP_SECRET."""
     n = next(_seq)
     if role is Role.CREDITOR and creditor_ is None:
         creditor_ = creditor()
@@ -140,6 +147,8 @@ def staff(role: Role = Role.COLLECTOR, creditor_: Creditor | None = None, **valu
         password_hash=_HASH_CACHE[PASSWORD],
         creditor_id=creditor_.id if creditor_ else None,
     )
+    if second_factor if second_factor is not None else role in (Role.ADMIN, Role.COLLECTOR):
+        data.update(totp_secret=TOTP_SECRET, totp_confirmed_at=dt.datetime.now(dt.UTC))
     data.update(values)
     found = StaffUser(**data)
     db.session.add(found)

@@ -25,7 +25,8 @@ def demo(as_json: bool) -> None:
     base = current_app.config["PORTAL_BASE_URL"]
     click.echo(f"\nAmiable demo — {base}\n\nStaff (log in at {base}/staff/login):")
     for s in staff:
-        click.echo(f"  {s.role:<10} {s.email:<34} password: {s.password}")
+        key = f"  second factor key: {s.totp_secret}" if s.totp_secret else ""
+        click.echo(f"  {s.role:<10} {s.email:<34} password: {s.password}{key}")
     click.echo(
         f"\nDebtors (log in at {base}/ with the reference and the factor, or open the link):"
     )

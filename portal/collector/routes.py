@@ -10,10 +10,18 @@ from portal.security import staff_required
 from portal.services.cases import overview as case_service
 from portal.services.mail import outbox as mail
 
+MAX_PAGE = 100_000
+
 
 def page_arg() -> int:
-    """The ?page= argument, 1 when missing or not a number."""
-    return request.args.get("page", 1, type=int) or 1
+    """The ?page= argument, 1 when missing or not a number; a 404 outside 1..MAX_PAGE (a
+    huge number would overflow the database's OFFSET)."""
+    page = request.args.get("page", 1, type=int)
+    if page is None or page == 1:
+        return 1
+    if not 1 <= page <= MAX_PAGE:
+        abort(404)
+    return page
 
 
 def load_reference(reference: str, creditor_id: int | None = None):

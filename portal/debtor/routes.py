@@ -15,12 +15,15 @@ from portal.models.base import utcnow
 from portal.security import (
     LinkExpired,
     LinkInvalid,
+    current_debtor_case_id,
     debtor_required,
+    end_session,
     public,
     read_case_token,
     start_debtor_session,
 )
 from portal.services.access import login as auth
+from portal.services.access import sessions
 from portal.services.cases.page import load_case_page
 from portal.templating import render_page
 
@@ -29,9 +32,12 @@ CASE_PAGE = "debtor/case.html"
 
 def login_limits() -> auth.Limits:
     """The login rate limit from the configuration."""
+    config = current_app.config
     return auth.Limits(
-        max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-        window=timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"]),
+        max_failures=config["LOGIN_MAX_FAILURES"],
+        window=timedelta(minutes=config["LOGIN_WINDOW_MINUTES"]),
+        address_max=config["LOGIN_ADDRESS_MAX"],
+        account_threshold=config["LOGIN_ACCOUNT_THRESHOLD"],
     )
 
 
@@ -155,12 +161,15 @@ def case():
     )
 
 
+case.reads_only = True  # its session check reads without a transaction, as the page does
+
+
 @bp.post("/logout")
 @public
 def logout():
-    """End the debtor session."""
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    """End the debtor session, on the server too (a copy of the cookie stops working)."""
+    case_id = current_debtor_case_id()
+    if case_id is not None:
+        sessions.debtor_logged_out(case_id, _client_ip())
+    end_session()
     return redirect(url_for("debtor.login", logged_out=1), code=303)

@@ -1,6 +1,6 @@
 """SQLAlchemy tables, one module per concern; importing this registers them all."""
 
-from portal.models.audit import ActorKind, AuditEvent, LoginFailure
+from portal.models.audit import ActorKind, AuditEvent, LoginThrottle
 from portal.models.base import Base
 from portal.models.cases import Case, DebtLine, LedgerEntry, LedgerIsAppendOnly
 from portal.models.messages import Channel, Message, MessageStatus
@@ -20,7 +20,7 @@ from portal.models.reminders import (
     ReminderStep,
     TimeBarReview,
 )
-from portal.models.staff import Role, StaffUser
+from portal.models.staff import RecoveryCode, Role, StaffUser
 
 __all__ = [
     "ActorKind",
@@ -37,7 +37,7 @@ __all__ = [
     "Instalment",
     "LedgerEntry",
     "LedgerIsAppendOnly",
-    "LoginFailure",
+    "LoginThrottle",
     "Message",
     "MessageStatus",
     "Payment",
@@ -47,6 +47,7 @@ __all__ = [
     "PlanProposal",
     "PolicyBand",
     "Receipt",
+    "RecoveryCode",
     "ReminderContact",
     "ReminderStep",
     "Role",

@@ -3,7 +3,7 @@
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.models.base import Base, UTCDateTime, str_enum, utcnow
@@ -35,16 +35,32 @@ class AuditEvent(Base):
     __table_args__ = (Index("ix_audit_events_case_id_created_at", "case_id", "created_at"),)
 
 
-class LoginFailure(Base):
-    """A failed login, counted per key (reference, e-mail, IP) in a sliding window.
+class AuditIsAppendOnly(RuntimeError):
+    """Audit events are never changed or deleted."""
 
-    Kept in the database so that every worker on every machine sees the same counts.
+
+@event.listens_for(AuditEvent, "before_update")
+def _refuse_update(mapper, connection, target):
+    raise AuditIsAppendOnly(f"audit event {target.id} cannot be updated")
+
+
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_delete(mapper, connection, target):
+    raise AuditIsAppendOnly(f"audit event {target.id} cannot be deleted")
+
+
+class LoginThrottle(Base):
+    """Tries counted against one key (an account and address pair, an address, an account)
+    in a window that starts at the key's first try; `next_try_at` spaces an account's tries
+    once past its threshold.
+
+    Kept in the database, one row per key read under a row lock, so that every worker on every
+    machine counts the same tries and two at once never both pass the limit.
     """
 
-    __tablename__ = "login_failures"
+    __tablename__ = "login_throttles"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    __table_args__ = (Index("ix_login_failures_key_created_at", "key", "created_at"),)
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    window_start: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    next_try_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

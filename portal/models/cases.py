@@ -42,6 +42,9 @@ class Case(Base):
     enforceable_title: Mapped[bool] = mapped_column(Boolean, default=False)
     # Bumped to revoke every e-mail link issued so far for this case.
     link_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Carried in the debtor's session cookie: bumped on logout or link revocation, it ends
+    # every session of the case on the server, copied cookies included.
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     creditor: Mapped["Creditor"] = relationship(back_populates="cases")  # noqa: F821

@@ -3,7 +3,7 @@
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base, UTCDateTime, str_enum, utcnow
@@ -32,6 +32,14 @@ class StaffUser(Base):
     language: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Carried in the session cookie: bumped on logout, password change or deactivation, it
+    # ends every session of the user on the server, copied cookies included.
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # TOTP second factor: the base32 secret (set at enrolment, in force once confirmed) and
+    # the last time step accepted, so that one code is never accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     creditor: Mapped["Creditor | None"] = relationship()  # noqa: F821
 
@@ -41,3 +49,14 @@ class StaffUser(Base):
         ),
         CheckConstraint("email = lower(email)", name="email_lowercase"),
     )
+
+
+class RecoveryCode(Base):
+    """One single-use recovery code of a staff user's second factor, stored hashed."""
+
+    __tablename__ = "staff_recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -20,6 +20,7 @@ from portal.domain.ledger import DebtorKind, EntryKind
 from portal.domain.states import CaseStatus
 from portal.extensions import db
 from portal.models import Agency, Case, Creditor, DebtLine, Debtor, Role, StaffUser
+from portal.models.base import utcnow
 from portal.security import case_link
 from portal.services.access.login import hash_password
 from portal.services.cases.ledger import add_entry
@@ -108,12 +109,19 @@ class DemoStaff:
     email: str
     password: str
     role: str
+    totp_secret: str | None = None  # admins and collectors: add it to an authenticator app
 
 
 def demo_password(secret_key: str, email: str) -> str:
     """A per-installation password for a demo account, derived from the secret key."""
     digest = hmac.new(secret_key.encode(), f"demo:{email}".encode(), hashlib.sha256).digest()
     return base64.b32encode(digest).decode()[:16].lower()
+
+
+def demo_totp_secret(secret_key: str, email: str) -> str:
+    """A per-installation TOTP secret for a demo account (base32), derived like the password."""
+    digest = hmac.new(secret_key.encode(), f"totp:{email}".encode(), hashlib.sha256).digest()
+    return base64.b32encode(digest).decode()[:32]
 
 
 def _get_or_create(model, lookup: dict, values: dict):
@@ -287,6 +295,7 @@ def load_demo(
     staff = []
     for email, name, role, creditor_index in STAFF:
         password = demo_password(secret_key, email)
+        totp = demo_totp_secret(secret_key, email) if role in (Role.ADMIN, Role.COLLECTOR) else None
         _get_or_create(
             StaffUser,
             {"email": email},
@@ -295,9 +304,11 @@ def load_demo(
                 role=role,
                 password_hash=hash_password(password),
                 creditor_id=None if creditor_index is None else creditors[creditor_index].id,
+                totp_secret=totp,
+                totp_confirmed_at=utcnow() if totp else None,
             ),
         )
-        staff.append(DemoStaff(email=email, password=password, role=str(role)))
+        staff.append(DemoStaff(email=email, password=password, role=str(role), totp_secret=totp))
     debtors = []
     for n, spec in enumerate(_case_specs(rng, today), start=1):
         creditor = creditors[spec["creditor"]]

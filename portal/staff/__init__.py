@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-from portal.staff import routes  # noqa: E402,F401
+from portal.staff import passwords, routes, two_factor  # noqa: E402,F401

@@ -4,7 +4,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from portal.extensions import csrf
 from portal.gateway.contract import SignatureInvalid
-from portal.security import public
+from portal.security import body_limit, public
 from portal.services.payments.checkout import gateway
 from portal.services.payments.events import drain, handle_event
 from portal.services.payments.inbox import lane_of
@@ -15,6 +15,7 @@ bp = Blueprint("payments", __name__)
 @bp.post("/stripe/webhook")
 @csrf.exempt
 @public
+@body_limit("WEBHOOK_MAX_BYTES")
 def stripe_webhook():
     """Verify the event's signature (300 s tolerance), record it once and apply it (commits)."""
     if not current_app.config.get("PAYMENTS_ENABLED"):

@@ -1,6 +1,7 @@
 """At phone width: the debtor proposes a plan beyond the automatic limits, a collector
 counter-proposes, the debtor accepts and sees the plan with its schedule."""
 
+import pyotp
 import pytest
 from playwright.sync_api import expect
 
@@ -42,6 +43,8 @@ def test_propose_counter_accept(new_page, factories, case_link, live_server, scr
     staff.goto(f"{live_server}/staff/login")
     staff.fill("#email", collector.email)
     staff.fill("#password", PASSWORD)
+    staff.locator("main button[type=submit]").click()
+    staff.fill("#code", pyotp.TOTP(collector.totp_secret).now())
     staff.locator("main button[type=submit]").click()
     staff.goto(f"{live_server}/staff/cases/proposals")
     staff.get_by_role("link", name=case.display_reference).click()

@@ -52,7 +52,8 @@ def test_cli_json_shape(runner):
     data = json.loads(result.output)
     assert set(data) == {"debtors", "staff"}
     assert set(data["debtors"][0]) == {"reference", "factor_kind", "factor", "link"}
-    assert set(data["staff"][0]) == {"email", "password", "role"}
+    assert set(data["staff"][0]) == {"email", "password", "role", "totp_secret"}
+    assert all(bool(s["totp_secret"]) == (s["role"] != "creditor") for s in data["staff"])
     text_run = runner.invoke(args=["portal", "demo"])
     assert data["staff"][0]["password"] in text_run.output
 

@@ -60,8 +60,9 @@ def test_the_case_page_reads_without_a_transaction(client, web_app, factories):
         assert client.get("/case").status_code == 200
     finally:
         event.remove(engine, "before_cursor_execute", note)
-    # Two statements a view, each outside any transaction, and no SELECT 1 before them.
-    assert sent == [(True, "IDLE")] * 4
+    # Three statements a view (the session's version, then the case page's two), each outside
+    # any transaction, and no SELECT 1 before them.
+    assert sent == [(True, "IDLE")] * 6
     with engine.connect() as conn:  # the pool hands the next user a transactional connection
         conn.execute(text("SELECT 1"))
         assert conn.connection.dbapi_connection.info.transaction_status.name == "INTRANS"

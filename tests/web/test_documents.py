@@ -6,7 +6,7 @@ from pypdf import PdfReader
 
 from portal.models.base import utcnow
 from portal.services.reminders import letters
-from tests.conftest import post_form
+from tests.conftest import post_form, staff_log_in
 
 
 def make_letter(db, case, template="first_notice"):
@@ -57,7 +57,7 @@ def test_staff_open_the_letter_from_the_case_page(web_app, factories, db):
     letter = make_letter(db, case)
     user = factories.staff(language="en")
     client = web_app.test_client()
-    post_form(client, "/staff/login", {"email": user.email, "password": factories.PASSWORD})
+    staff_log_in(client, user)
     page = client.get(f"/staff/cases/{case.reference}").text
     url = f"/staff/cases/{case.reference}/letters/{letter.id}.pdf"
     assert url in page

@@ -12,7 +12,7 @@ from portal.extensions import db
 from portal.models import Payment, Role
 from portal.services.payments import checkout as payment_service
 from portal.services.payments import events as payment_events
-from tests.conftest import csrf_token, post_form
+from tests.conftest import csrf_token, post_form, staff_log_in
 from tests.pay_support import CARD_OK, as_event, make_plan, pay_hosted, post_event
 
 
@@ -137,7 +137,7 @@ def test_provider_failure_shows_try_again_and_the_collector_sees_the_attempt(
     assert db.session.execute(select(Payment.status)).scalar_one() == "failed"
     collector = factories.staff(Role.COLLECTOR)
     staff = web_app.test_client()
-    post_form(staff, "/staff/login", {"email": collector.email, "password": factories.PASSWORD})
+    staff_log_in(staff, collector)
     post_form(staff, "/staff/cases/", {"lang": "en", "next": "/"}, post_url="/language")
     page = text_of(staff.get(f"/staff/cases/{case.reference}").text)
     assert "Failed" in page and "The payment provider timed out or failed" in page
@@ -148,7 +148,7 @@ def test_creditor_sees_received_payments_not_failed_attempts(client, web_app, fa
     factories.online_payment(case, amount=5_000)
     factories.online_payment(case, amount=7_000, status="failed", failure_code="card_declined")
     user = factories.staff(Role.CREDITOR, case.creditor)
-    post_form(client, "/staff/login", {"email": user.email, "password": factories.PASSWORD})
+    staff_log_in(client, user)
     post_form(client, "/creditor/cases", {"lang": "en", "next": "/"}, post_url="/language")
     page = client.get(f"/creditor/cases/{case.reference}").text
     rows = re.findall(r'<tr data-testid="payment-row">(.*?)</tr>', page, re.S)

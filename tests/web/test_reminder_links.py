@@ -9,7 +9,7 @@ from sqlalchemy import select
 from portal.models import AuditEvent, CaseReminder, TimeBarReview
 from portal.services.reminders import controls
 from portal.services.reminders import run as reminders
-from tests.conftest import post_form
+from tests.conftest import post_form, staff_log_in
 
 PARIS = ZoneInfo("Europe/Paris")
 TUESDAY = dt.datetime(2026, 12, 1, 10, 0, tzinfo=PARIS)
@@ -67,7 +67,7 @@ def test_unsubscribe_link_must_be_genuine(client, factories):
 def staff_client(web_app, factories):
     user = factories.staff(language="en")
     client = web_app.test_client()
-    post_form(client, "/staff/login", {"email": user.email, "password": factories.PASSWORD})
+    staff_log_in(client, user)
     return client
 
 

@@ -86,6 +86,16 @@ def test_events_older_than_the_tolerance_are_refused(client, pending):
     assert post_event(client, succeeded_event(pending), timestamp=recent).status_code == 200
 
 
+def test_events_signed_in_the_future_beyond_the_tolerance_are_refused(client, pending):
+    """Security review, defect 6: a signature dated ahead (a clock far off, or one made to be
+    replayed later) is refused like an old one; a small drift is accepted."""
+    before, ahead = counts(), int(time.time()) + 3600
+    assert post_event(client, succeeded_event(pending), timestamp=ahead).status_code == 400
+    assert counts() == before  # nothing recorded
+    drift = int(time.time()) + 60
+    assert post_event(client, succeeded_event(pending), timestamp=drift).status_code == 200
+
+
 def test_unknown_event_types_are_acknowledged(client, stripe_double):
     event = {"id": "evt_unknown", "object": "event", "type": "customer.updated", "created": 1,
              "data": {"object": {"id": "cus_1", "object": "customer"}}}  # fmt: skip

@@ -1,20 +1,21 @@
 """Logging in: debtors by reference and factor, staff by e-mail and password, rate limited."""
 
-import datetime as dt
 import hmac
-from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.domain import references
 from portal.domain.factors import FactorKind, canonical
 from portal.extensions import db
-from portal.models import ActorKind, Case, LoginFailure, StaffUser
+from portal.models import ActorKind, Case, StaffUser
 from portal.models.base import utcnow
 from portal.services import audit
+from portal.services.access.throttle import Keys, Limits, RateLimited, give_back, keys_for, take_try
+
+__all__ = ["Limits", "LoginRefused", "RateLimited"]
 
 
 # Compared against when the reference or e-mail is unknown, so both paths do the same work.
@@ -26,56 +27,6 @@ def _dummy_hash() -> str:
 
 class LoginRefused(Exception):
     """The credentials do not match; the message never says which part was wrong."""
-
-
-class RateLimited(Exception):
-    """Too many failures for this key; try again at `until` (UTC)."""
-
-    def __init__(self, until: dt.datetime):
-        super().__init__(until.isoformat())
-        self.until = until
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How many failures in how long before logins are refused."""
-
-    max_failures: int = 5
-    window: dt.timedelta = dt.timedelta(minutes=15)
-
-
-def check_not_limited(keys: list[str], limits: Limits, now: dt.datetime | None = None) -> None:
-    """Raise RateLimited if any key has reached the failure limit in the window."""
-    now = now or utcnow()
-    rows = db.session.execute(
-        select(LoginFailure.key, LoginFailure.created_at)
-        .where(LoginFailure.key.in_(keys), LoginFailure.created_at > now - limits.window)
-        .order_by(LoginFailure.created_at.desc())
-    ).all()
-    until = None
-    for key in keys:
-        times = [created for k, created in rows if k == key]
-        if len(times) >= limits.max_failures:
-            # Once the (max)-th most recent failure leaves the window, the key is allowed again.
-            key_until = times[limits.max_failures - 1] + limits.window
-            until = max(until, key_until) if until else key_until
-    if until:
-        raise RateLimited(until)
-
-
-def record_failure(keys: list[str], now: dt.datetime | None = None) -> None:
-    """Count one failure against each key and forget failures older than a day."""
-    now = now or utcnow()
-    db.session.execute(
-        delete(LoginFailure).where(LoginFailure.created_at < now - dt.timedelta(days=1))
-    )
-    db.session.add_all(LoginFailure(key=key, created_at=now) for key in keys)
-    db.session.commit()
-
-
-def clear_failures(key: str) -> None:
-    """Forget the failures of a key after a successful login."""
-    db.session.execute(delete(LoginFailure).where(LoginFailure.key == key))
 
 
 def _factor_matches(case: Case | None, factor_text: str) -> bool:
@@ -105,13 +56,12 @@ def login_debtor(reference_text: str, factor_text: str, ip: str, limits: Limits)
     A malformed reference raises references.InvalidReference before any lookup.
     """
     reference = references.normalize(reference_text)
-    keys = [f"ref:{reference}", f"ip:{ip}"]
-    check_not_limited(keys, limits)
+    keys = keys_for("debtor", reference, ip)
+    take_try(keys, limits)
     case = _load_case(reference=reference)
     if not _factor_matches(case, factor_text):
-        record_failure(keys)
         raise LoginRefused
-    return _succeed(case, keys[0], ip, via="reference")
+    return _succeed(case, keys, ip, via="reference")
 
 
 def login_debtor_by_link(
@@ -121,12 +71,12 @@ def login_debtor_by_link(
     case = _load_case(id=case_id)
     if case is None or case.link_version != link_version:
         raise LinkRevoked
-    keys = [f"ref:{case.reference}", f"ip:{ip}"]
-    check_not_limited(keys, limits)
-    if not _factor_matches(case, factor_text):
-        record_failure(keys)
+    keys = keys_for("debtor", case.reference, ip)
+    take_try(keys, limits)
+    case = _load_case(id=case_id)  # read again: take_try ended the transaction
+    if case is None or not _factor_matches(case, factor_text):
         raise LoginRefused
-    return _succeed(case, keys[0], ip, via="link")
+    return _succeed(case, keys, ip, via="link")
 
 
 class LinkRevoked(Exception):
@@ -141,17 +91,18 @@ def link_case(case_id: int, link_version: int) -> Case:
     return case
 
 
-def _succeed(case: Case, ref_key: str, ip: str, via: str) -> int:
-    clear_failures(ref_key)
+def _succeed(case: Case, keys: Keys, ip: str, via: str) -> int:
+    give_back(keys)
     audit.record("debtor.login", actor=ActorKind.DEBTOR, case_id=case.id, ip=ip, via=via)
     db.session.commit()
     return case.id
 
 
 def revoke_links(case_id: int, staff_user_id: int | None = None) -> None:
-    """Invalidate every link issued so far for a case."""
+    """Invalidate every link issued so far for a case, and end its debtor sessions."""
     case = db.session.get(Case, case_id)
     case.link_version += 1
+    case.session_version += 1  # a session opened through a revoked link ends too
     audit.record(
         "case.links_revoked",
         actor=ActorKind.STAFF if staff_user_id else ActorKind.SYSTEM,
@@ -164,14 +115,13 @@ def revoke_links(case_id: int, staff_user_id: int | None = None) -> None:
 def login_staff(email: str, password: str, ip: str, limits: Limits) -> StaffUser:
     """Return the staff user if e-mail and password match; raise LoginRefused or RateLimited."""
     email = (email or "").strip().lower()
-    keys = [f"staff:{email}", f"ip:{ip}"]
-    check_not_limited(keys, limits)
+    keys = keys_for("staff", email, ip)
+    take_try(keys, limits)
     user = db.session.execute(select(StaffUser).filter_by(email=email)).scalar_one_or_none()
     valid = check_password_hash(user.password_hash if user else _dummy_hash(), password or "")
     if not (user and valid and user.active):
-        record_failure(keys)
         raise LoginRefused
-    clear_failures(keys[0])
+    give_back(keys)
     user.last_login_at = utcnow()
     audit.record("staff.login", actor=ActorKind.STAFF, staff_user_id=user.id, ip=ip)
     db.session.commit()

@@ -2,10 +2,18 @@
 
 from sqlalchemy import select
 
+from portal.domain import passwords
 from portal.extensions import db
 from portal.models import ActorKind, Creditor, Role, StaffUser
 from portal.services import audit
 from portal.services.access.login import hash_password
+
+_WEAK = {
+    passwords.Weakness.TOO_SHORT: "the password must have at least 12 characters",
+    passwords.Weakness.TOO_LONG: "the password must have at most 200 characters",
+    passwords.Weakness.COMMON: "the password is too common or too easy to guess",
+    passwords.Weakness.EMAIL: "the password must not contain the e-mail address",
+}
 
 
 class StaffError(ValueError):
@@ -19,8 +27,10 @@ def create_staff(
     email = email.strip().lower()
     if "@" not in email:
         raise StaffError("an e-mail address is needed")
-    if len(password) < 12:
-        raise StaffError("the password must have at least 12 characters")
+    try:
+        passwords.check(password, email)
+    except passwords.WeakPassword as exc:
+        raise StaffError(_WEAK[exc.reason]) from exc
     if role is Role.CREDITOR:
         if creditor_id is None or db.session.get(Creditor, creditor_id) is None:
             raise StaffError("a creditor user needs an existing creditor id")

@@ -194,6 +194,12 @@ class CaseRow:
 
 
 PAGE_SIZE = 50
+LIKE_ESCAPE = "\\"
+
+
+def like_literal(term: str) -> str:
+    """`term` for a LIKE pattern with `%`, `_` and the escape character taken literally."""
+    return "".join(LIKE_ESCAPE + ch if ch in "%_" + LIKE_ESCAPE else ch for ch in term)
 
 
 def search_cases(
@@ -214,20 +220,24 @@ def search_cases(
         stmt = stmt.where(Case.creditor_id == creditor_id)
     query = (query or "").strip()
     if query:
-        like = f"%{query.lower()}%"
+        like = f"%{like_literal(query.lower())}%"
         conditions = [
-            func.lower(Case.external_reference).like(like),
-            func.lower(Debtor.last_name).like(like),
-            func.lower(Debtor.first_name).like(like),
-            func.lower(Debtor.company_name).like(like),
-            func.lower(Debtor.email).like(like),
+            func.lower(column).like(like, escape=LIKE_ESCAPE)
+            for column in (
+                Case.external_reference,
+                Debtor.last_name,
+                Debtor.first_name,
+                Debtor.company_name,
+                Debtor.email,
+            )
         ]
         compact = "".join(ch for ch in query.upper() if ch not in " -")
         try:
             conditions.append(Case.reference == references.normalize(query))
         except references.InvalidReference:
             if compact:
-                conditions.append(Case.reference.like(f"%{compact}%"))
+                pattern = f"%{like_literal(compact)}%"
+                conditions.append(Case.reference.like(pattern, escape=LIKE_ESCAPE))
         stmt = stmt.where(or_(*conditions))
     total = db.session.execute(
         select(func.count()).select_from(stmt.with_only_columns(Case.id).subquery())

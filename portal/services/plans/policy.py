@@ -122,10 +122,9 @@ def _row(band: dict, currency: str) -> PolicyBand:
     )
 
 
-def save_policy(creditor: Creditor, data: dict, staff_user_id: int | None = None) -> Policy:
-    """Replace the creditor's policy with `data` (the shape of `to_data`), audit, commit."""
+def _checked(data: dict, currency: str) -> tuple[list[PolicyBand], int, int]:
     try:
-        rows = [_row(band, creditor.currency) for band in data["bands"]]
+        rows = [_row(band, currency) for band in data["bands"]]
         grace, breaks = int(data.get("grace_days", 5)), int(data.get("break_after_days", 15))
     except (KeyError, TypeError, ValueError) as exc:
         raise PolicyInvalid(str(exc)) from exc
@@ -134,6 +133,19 @@ def save_policy(creditor: Creditor, data: dict, staff_user_id: int | None = None
         raise PolicyInvalid("bands: distinct floors, one of them 0")
     if grace < 0 or breaks < 0:
         raise PolicyInvalid("grace_days and break_after_days are >= 0")
+    return rows, grace, breaks
+
+
+def parse_policy(data: dict, currency: str) -> Policy:
+    """The policy `data` describes (the shape of `to_data`), checked, not saved (a preview)."""
+    rows, grace, breaks = _checked(data, currency)
+    bands = tuple(_band(r) for r in sorted(rows, key=lambda r: r.floor))
+    return Policy(bands=bands, grace_days=grace, break_after_days=breaks)
+
+
+def save_policy(creditor: Creditor, data: dict, staff_user_id: int | None = None) -> Policy:
+    """Replace the creditor's policy with `data` (the shape of `to_data`), audit, commit."""
+    rows, grace, breaks = _checked(data, creditor.currency)
     policy = db.session.execute(
         select(PlanPolicy).where(PlanPolicy.creditor_id == creditor.id)
     ).scalar_one_or_none()

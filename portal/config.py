@@ -98,4 +98,7 @@ def from_environment(
         "MAIL_SENDER": env.get("MAIL_SENDER", "no-reply@amiable.example"),
         "MAIL_SENDER_NAME": env.get("MAIL_SENDER_NAME", "Amiable"),
         "MAIL_TIMEOUT": _int(env, "MAIL_TIMEOUT", 10),
+        # Largest request body, so the largest CSV the creditor's upload page accepts (413
+        # beyond); the command line reads files of any size.
+        "MAX_CONTENT_LENGTH": _int(env, "MAX_UPLOAD_MB", 50) * 1024 * 1024,
     }

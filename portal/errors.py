@@ -18,6 +18,10 @@ def _messages() -> dict[int, tuple[str, str]]:
         404: (_("Page not found"), _("This page does not exist or is no longer available.")),
         405: (_("Not allowed"), _("This page cannot be used this way.")),
         410: (_("No longer available"), _("This page is no longer available.")),
+        413: (
+            _("File too large"),
+            _("What was sent is larger than this page accepts. Split the file and try again."),
+        ),
         429: (_("Too many attempts"), _("Please wait a little before trying again.")),
         500: (
             _("Something went wrong"),

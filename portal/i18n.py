@@ -143,6 +143,7 @@ ROLE_LABELS = {
 }
 ACTION_LABELS = {
     "debtor.login": lazy_gettext("The debtor logged in"),
+    "case.placed": lazy_gettext("Case placed by the creditor"),
     "ledger.entry_added": lazy_gettext("Ledger entry added"),
     "case.links_revoked": lazy_gettext("E-mail links revoked"),
     "message.recorded": lazy_gettext("Message recorded"),
@@ -197,6 +198,7 @@ ACTOR_LABELS = {
 BASIS_LABELS = {
     "invoice": lazy_gettext("Invoice"),
     "contract": lazy_gettext("Contract"),
+    "other": lazy_gettext("Other"),
 }
 PROPOSAL_STATUS_LABELS = {
     "pending": lazy_gettext("Waiting for a decision"),

@@ -5,6 +5,7 @@
 | `demo` | `demo` |
 | `staff` | `create-staff` |
 | `payments` | `charge-due`, `reconcile`, `stripe-double` |
+| `placement` | `import-cases` |
 | `plans` | `plans-tick`, `policy` |
 | `reminders` | `send-reminders`, `reminder-sequence` |
 | `translate` | `flask translate extract`, `update`, `compile`, `init` |
@@ -16,7 +17,7 @@ prints what happened.
 from flask import Flask
 from flask.cli import AppGroup
 
-from portal.cli import demo, payments, plans, reminders, staff, translate
+from portal.cli import demo, payments, placement, plans, reminders, staff, translate
 
 portal_cli = AppGroup("portal", help="Amiable operations: demo data, staff users, jobs.")
 for command in (
@@ -29,6 +30,7 @@ for command in (
     payments.stripe_double,
     plans.plans_tick,
     plans.policy,
+    placement.import_cases,
 ):
     portal_cli.add_command(command)
 

@@ -1,5 +1,6 @@
 """SQLAlchemy tables, one module per concern; importing this registers them all."""
 
+from portal.models.api import ApiIdempotentRequest, ApiToken
 from portal.models.audit import ActorKind, AuditEvent, LoginFailure
 from portal.models.base import Base
 from portal.models.cases import Case, DebtLine, LedgerEntry, LedgerIsAppendOnly
@@ -12,6 +13,7 @@ from portal.models.payments import (
     SavedPaymentMethod,
     WebhookEvent,
 )
+from portal.models.placement import PlacementImport
 from portal.models.plans import Instalment, Plan, PlanPolicy, PlanProposal, PolicyBand
 from portal.models.reminders import (
     CaseReminder,
@@ -23,6 +25,8 @@ from portal.models.reminders import (
 from portal.models.staff import Role, StaffUser
 
 __all__ = [
+    "ApiIdempotentRequest",
+    "ApiToken",
     "ActorKind",
     "Agency",
     "AuditEvent",
@@ -42,6 +46,7 @@ __all__ = [
     "MessageStatus",
     "Payment",
     "PaymentReversal",
+    "PlacementImport",
     "Plan",
     "PlanPolicy",
     "PlanProposal",

@@ -1,0 +1,87 @@
+"""Placement imports, API tokens and idempotent requests; debt lines may have the basis "other"
+
+Revision ID: f1a2b3c4d5e6
+Revises: d4a8e2f6b3c1
+Create Date: 2026-12-05 09:00:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'f1a2b3c4d5e6'
+down_revision = 'd4a8e2f6b3c1'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('placement_imports',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('creditor_id', sa.Integer(), nullable=False),
+    sa.Column('staff_user_id', sa.Integer(), nullable=True),
+    sa.Column('source', sa.String(length=10), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=True),
+    sa.Column('digest', sa.String(length=64), nullable=False),
+    sa.Column('loaded_digest', sa.String(length=64), nullable=True),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('rows', sa.Integer(), nullable=False),
+    sa.Column('cases', sa.Integer(), nullable=False),
+    sa.Column('error_count', sa.Integer(), nullable=False),
+    sa.Column('errors', sa.JSON(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['creditor_id'], ['creditors.id'], name=op.f('fk_placement_imports_creditor_id_creditors')),
+    sa.ForeignKeyConstraint(['staff_user_id'], ['staff_users.id'], name=op.f('fk_placement_imports_staff_user_id_staff_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_placement_imports')),
+    sa.UniqueConstraint('creditor_id', 'loaded_digest', name=op.f('uq_placement_imports_creditor_id_loaded_digest'))
+    )
+    op.create_index(op.f('ix_placement_imports_creditor_id'), 'placement_imports', ['creditor_id'], unique=False)
+    op.create_table('api_tokens',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('creditor_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('prefix', sa.String(length=12), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['creditor_id'], ['creditors.id'], name=op.f('fk_api_tokens_creditor_id_creditors')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_api_tokens')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_api_tokens_token_hash'))
+    )
+    op.create_index(op.f('ix_api_tokens_creditor_id'), 'api_tokens', ['creditor_id'], unique=False)
+    op.create_table('api_idempotent_requests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=100), nullable=False),
+    sa.Column('request_digest', sa.String(length=64), nullable=False),
+    sa.Column('status_code', sa.Integer(), nullable=False),
+    sa.Column('body', sa.JSON(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['token_id'], ['api_tokens.id'], name=op.f('fk_api_idempotent_requests_token_id_api_tokens')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_api_idempotent_requests')),
+    sa.UniqueConstraint('token_id', 'key', name=op.f('uq_api_idempotent_requests_token_id_key'))
+    )
+    with op.batch_alter_table('debt_lines', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_debt_lines_basis_kind'), type_='check')
+        batch_op.create_check_constraint(
+            op.f('ck_debt_lines_basis_kind'), "basis IN ('invoice', 'contract', 'other')"
+        )
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.create_index('ix_cases_creditor_id_id', ['creditor_id', 'id'], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_index('ix_cases_creditor_id_id')
+    with op.batch_alter_table('debt_lines', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_debt_lines_basis_kind'), type_='check')
+        batch_op.create_check_constraint(
+            op.f('ck_debt_lines_basis_kind'), "basis IN ('invoice', 'contract')"
+        )
+    op.drop_table('api_idempotent_requests')
+    op.drop_index(op.f('ix_api_tokens_creditor_id'), table_name='api_tokens')
+    op.drop_table('api_tokens')
+    op.drop_index(op.f('ix_placement_imports_creditor_id'), table_name='placement_imports')
+    op.drop_table('placement_imports')

@@ -1,6 +1,6 @@
 """Placing cases by CSV upload, and the outcome of each placement with its error report."""
 
-from flask import Response, abort, flash, g, redirect, render_template, stream_with_context, url_for
+from flask import Response, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from portal.creditor import bp
@@ -66,7 +66,7 @@ def placement_errors(import_id: int):
     """The faulty rows of a rejected placement as CSV, in the reader's language."""
     found = _own(import_id)
     return Response(
-        stream_with_context(error_report(found.errors)),
+        error_report(found.errors),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="placement-{found.id}-errors.csv"'},
     )

@@ -27,7 +27,11 @@ def world(factories, db):
         language="fr",
     )
     db.session.commit()
+    from portal.services.placement import imports
+    from tests.placement_support import opener
+
     return {
+        "placement": imports.import_csv(opener(b""), a.id),  # a rejected placement of A
         "message": message,
         "letter": letter,
         "payment": factories.online_payment(case_a),
@@ -71,6 +75,7 @@ def url_for_rule(rule, world, case_key="case_a"):
         "payment_id": world["payment"].id,
         "unsubscribe_token": unsubscribe_token(case.debtor_id),
         "filename": "css/app.css",
+        "import_id": world["placement"].import_id,
     }
     missing = set(rule.arguments) - set(values)
     assert not missing, f"teach url_for_rule the argument(s) {missing} of {rule.rule}"
@@ -110,7 +115,11 @@ def test_get_routes(web_app, world, role):
         access = web_app.view_functions[rule.endpoint].access
         response = client.get(url_for_rule(rule, world))
         expected = expected_get(access, role, rule.endpoint)
-        if role == "other_creditor" and rule.endpoint == "creditor.case":
+        if role == "other_creditor" and rule.endpoint in (
+            "creditor.case",
+            "creditor.placement",
+            "creditor.placement_errors",
+        ):
             expected = {404}  # case A belongs to another creditor: not even its existence shows
         assert response.status_code in expected, (rule.rule, role, response.status_code)
         if response.status_code == 302 and access != "public":

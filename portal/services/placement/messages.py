@@ -86,10 +86,10 @@ def csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
 def error_report(errors: list[dict]) -> Iterator[str]:
     """The downloadable report of a rejected placement: line, column, value, reason."""
     header = [_("line"), _("column"), _("value"), _("reason")]
-    rows = (
+    rows = [  # translated now, while the request's language is known (errors are capped)
         (e["line"] or "", e["column"], e["value"], message(e["code"], e.get("params")))
         for e in errors
-    )
+    ]
     return csv_lines(header, rows)
 
 

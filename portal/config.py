@@ -101,4 +101,6 @@ def from_environment(
         # Largest request body, so the largest CSV the creditor's upload page accepts (413
         # beyond); the command line reads files of any size.
         "MAX_CONTENT_LENGTH": _int(env, "MAX_UPLOAD_MB", 50) * 1024 * 1024,
+        "API_RATE_PER_MINUTE": _int(env, "API_RATE_PER_MINUTE", 120),  # requests per token
+        "API_MAX_CASES": _int(env, "API_MAX_CASES", 1000),  # cases per POST /api/v1/cases
     }

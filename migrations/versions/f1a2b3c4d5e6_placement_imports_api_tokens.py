@@ -1,4 +1,4 @@
-"""Placement imports, API tokens and idempotent requests; debt lines may have the basis "other"
+"""Placement imports, API tokens, idempotent requests and rate windows; debt lines may have the basis "other"
 
 Revision ID: f1a2b3c4d5e6
 Revises: d4a8e2f6b3c1
@@ -63,6 +63,13 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_idempotent_requests')),
     sa.UniqueConstraint('token_id', 'key', name=op.f('uq_api_idempotent_requests_token_id_key'))
     )
+    op.create_table('api_rate_windows',
+    sa.Column('token_id', sa.Integer(), nullable=False),
+    sa.Column('window', sa.BigInteger(), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['token_id'], ['api_tokens.id'], name=op.f('fk_api_rate_windows_token_id_api_tokens')),
+    sa.PrimaryKeyConstraint('token_id', 'window', name=op.f('pk_api_rate_windows'))
+    )
     with op.batch_alter_table('debt_lines', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_debt_lines_basis_kind'), type_='check')
         batch_op.create_check_constraint(
@@ -80,6 +87,7 @@ def downgrade():
         batch_op.create_check_constraint(
             op.f('ck_debt_lines_basis_kind'), "basis IN ('invoice', 'contract')"
         )
+    op.drop_table('api_rate_windows')
     op.drop_table('api_idempotent_requests')
     op.drop_index(op.f('ix_api_tokens_creditor_id'), table_name='api_tokens')
     op.drop_table('api_tokens')

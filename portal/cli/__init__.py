@@ -6,6 +6,7 @@
 | `staff` | `create-staff` |
 | `payments` | `charge-due`, `reconcile`, `stripe-double` |
 | `placement` | `import-cases` |
+| `api_tokens` | `api-token create`, `list`, `revoke` |
 | `plans` | `plans-tick`, `policy` |
 | `reminders` | `send-reminders`, `reminder-sequence` |
 | `translate` | `flask translate extract`, `update`, `compile`, `init` |
@@ -17,7 +18,7 @@ prints what happened.
 from flask import Flask
 from flask.cli import AppGroup
 
-from portal.cli import demo, payments, placement, plans, reminders, staff, translate
+from portal.cli import api_tokens, demo, payments, placement, plans, reminders, staff, translate
 
 portal_cli = AppGroup("portal", help="Amiable operations: demo data, staff users, jobs.")
 for command in (
@@ -31,6 +32,7 @@ for command in (
     plans.plans_tick,
     plans.policy,
     placement.import_cases,
+    api_tokens.api_token,
 ):
     portal_cli.add_command(command)
 

@@ -1,6 +1,6 @@
 """SQLAlchemy tables, one module per concern; importing this registers them all."""
 
-from portal.models.api import ApiIdempotentRequest, ApiToken
+from portal.models.api import ApiIdempotentRequest, ApiRateWindow, ApiToken
 from portal.models.audit import ActorKind, AuditEvent, LoginFailure
 from portal.models.base import Base
 from portal.models.cases import Case, DebtLine, LedgerEntry, LedgerIsAppendOnly
@@ -26,6 +26,7 @@ from portal.models.staff import Role, StaffUser
 
 __all__ = [
     "ApiIdempotentRequest",
+    "ApiRateWindow",
     "ApiToken",
     "ActorKind",
     "Agency",

@@ -184,11 +184,17 @@ def place_cases(
     creditor = _creditor(creditor_id)
     digest = hashlib.sha256(json.dumps(cases, sort_keys=True, default=str).encode()).hexdigest()
     meta = {"source": "api", "filename": None, "staff_user_id": None}
+    today = today or dt.date.today()
     check = Check()
     flat = list(_flatten(cases, check))
-    if check.error_count:
+    if check.error_count:  # the rows that could be read are checked too: every fault at once
+        rows = check_rows(iter(flat), creditor, today)
+        for error in rows.errors:
+            check.add(error)
+        check.rows = rows.rows
+        check.errors.sort(key=lambda e: e.line)
         return _reject(creditor.id, digest, check, meta)
-    return _place(creditor, digest, lambda _phase: iter(flat), today or dt.date.today(), meta)
+    return _place(creditor, digest, lambda _phase: iter(flat), today, meta)
 
 
 def _cell(value) -> str:
@@ -225,3 +231,16 @@ def _flatten(cases: list, check: Check) -> Iterator[tuple[int, dict[str, str], i
                 yield number, {k: _cell(v) for k, v in cells.items() if k in BY_NAME}, 0
             except TypeError:
                 check.add(RowError(number, "", "", "not_text"))
+
+
+def positions(cases: list) -> list[tuple[int, int | None]]:
+    """(case index, line index) of each number `place_cases` gives its rows, in the same order
+    as `_flatten` numbers them (a case without lines takes one number, its line index None)."""
+    found = []
+    for i, case in enumerate(cases):
+        lines = case.get("lines") if isinstance(case, dict) else None
+        if not isinstance(lines, list) or not lines:
+            found.append((i, None))
+            continue
+        found += [(i, j) for j in range(len(lines))]
+    return found

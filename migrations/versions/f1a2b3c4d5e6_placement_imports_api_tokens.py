@@ -1,4 +1,4 @@
-"""Placement imports, API tokens, idempotent requests and rate windows; debt lines may have the basis "other"
+"""Placement imports, API tokens, idempotent requests, rate windows, outgoing webhooks; debt lines may have the basis "other"
 
 Revision ID: f1a2b3c4d5e6
 Revises: d4a8e2f6b3c1
@@ -70,6 +70,37 @@ def upgrade():
     sa.ForeignKeyConstraint(['token_id'], ['api_tokens.id'], name=op.f('fk_api_rate_windows_token_id_api_tokens')),
     sa.PrimaryKeyConstraint('token_id', 'window', name=op.f('pk_api_rate_windows'))
     )
+    op.create_table('webhook_endpoints',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('creditor_id', sa.Integer(), nullable=False),
+    sa.Column('url', sa.String(length=500), nullable=False),
+    sa.Column('secret', sa.String(length=100), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('cursor', sa.BigInteger(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['creditor_id'], ['creditors.id'], name=op.f('fk_webhook_endpoints_creditor_id_creditors')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_endpoints'))
+    )
+    op.create_index(op.f('ix_webhook_endpoints_creditor_id'), 'webhook_endpoints', ['creditor_id'], unique=False)
+    op.create_table('webhook_deliveries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('endpoint_id', sa.Integer(), nullable=False),
+    sa.Column('audit_event_id', sa.Integer(), nullable=False),
+    sa.Column('event_type', sa.String(length=40), nullable=False),
+    sa.Column('payload', sa.JSON(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_status_code', sa.Integer(), nullable=True),
+    sa.Column('last_error', sa.String(length=200), nullable=True),
+    sa.Column('delivered_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['audit_event_id'], ['audit_events.id'], name=op.f('fk_webhook_deliveries_audit_event_id_audit_events')),
+    sa.ForeignKeyConstraint(['endpoint_id'], ['webhook_endpoints.id'], name=op.f('fk_webhook_deliveries_endpoint_id_webhook_endpoints')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_deliveries')),
+    sa.UniqueConstraint('endpoint_id', 'audit_event_id', name=op.f('uq_webhook_deliveries_endpoint_id_audit_event_id'))
+    )
+    op.create_index('ix_webhook_deliveries_status_next_attempt_at', 'webhook_deliveries', ['status', 'next_attempt_at'], unique=False)
     with op.batch_alter_table('debt_lines', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_debt_lines_basis_kind'), type_='check')
         batch_op.create_check_constraint(
@@ -87,6 +118,10 @@ def downgrade():
         batch_op.create_check_constraint(
             op.f('ck_debt_lines_basis_kind'), "basis IN ('invoice', 'contract')"
         )
+    op.drop_index('ix_webhook_deliveries_status_next_attempt_at', table_name='webhook_deliveries')
+    op.drop_table('webhook_deliveries')
+    op.drop_index(op.f('ix_webhook_endpoints_creditor_id'), table_name='webhook_endpoints')
+    op.drop_table('webhook_endpoints')
     op.drop_table('api_rate_windows')
     op.drop_table('api_idempotent_requests')
     op.drop_index(op.f('ix_api_tokens_creditor_id'), table_name='api_tokens')

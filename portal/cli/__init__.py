@@ -7,6 +7,7 @@
 | `payments` | `charge-due`, `reconcile`, `stripe-double` |
 | `placement` | `import-cases` |
 | `api_tokens` | `api-token create`, `list`, `revoke` |
+| `outgoing_webhooks` | `webhook-add`, `send-webhooks` |
 | `plans` | `plans-tick`, `policy` |
 | `reminders` | `send-reminders`, `reminder-sequence` |
 | `translate` | `flask translate extract`, `update`, `compile`, `init` |
@@ -18,7 +19,17 @@ prints what happened.
 from flask import Flask
 from flask.cli import AppGroup
 
-from portal.cli import api_tokens, demo, payments, placement, plans, reminders, staff, translate
+from portal.cli import (
+    api_tokens,
+    demo,
+    outgoing_webhooks,
+    payments,
+    placement,
+    plans,
+    reminders,
+    staff,
+    translate,
+)
 
 portal_cli = AppGroup("portal", help="Amiable operations: demo data, staff users, jobs.")
 for command in (
@@ -33,6 +44,8 @@ for command in (
     plans.policy,
     placement.import_cases,
     api_tokens.api_token,
+    outgoing_webhooks.webhook_add,
+    outgoing_webhooks.send_webhooks,
 ):
     portal_cli.add_command(command)
 

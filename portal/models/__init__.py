@@ -23,6 +23,7 @@ from portal.models.reminders import (
     TimeBarReview,
 )
 from portal.models.staff import Role, StaffUser
+from portal.models.webhooks_out import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ApiIdempotentRequest",
@@ -59,5 +60,7 @@ __all__ = [
     "SavedPaymentMethod",
     "StaffUser",
     "TimeBarReview",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "WebhookEvent",
 ]

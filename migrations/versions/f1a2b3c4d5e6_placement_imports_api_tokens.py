@@ -1,4 +1,4 @@
-"""Placement imports, API tokens, idempotent requests, rate windows, outgoing webhooks; debt lines may have the basis "other"
+"""Placement imports, API tokens, idempotent requests, rate windows, outgoing webhooks, creditor digests; debt lines may have the basis "other"
 
 Revision ID: f1a2b3c4d5e6
 Revises: d4a8e2f6b3c1
@@ -101,6 +101,13 @@ def upgrade():
     sa.UniqueConstraint('endpoint_id', 'audit_event_id', name=op.f('uq_webhook_deliveries_endpoint_id_audit_event_id'))
     )
     op.create_index('ix_webhook_deliveries_status_next_attempt_at', 'webhook_deliveries', ['status', 'next_attempt_at'], unique=False)
+    op.create_table('creditor_digests',
+    sa.Column('staff_user_id', sa.Integer(), nullable=False),
+    sa.Column('covered_until', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['staff_user_id'], ['staff_users.id'], name=op.f('fk_creditor_digests_staff_user_id_staff_users')),
+    sa.PrimaryKeyConstraint('staff_user_id', name=op.f('pk_creditor_digests'))
+    )
     with op.batch_alter_table('debt_lines', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_debt_lines_basis_kind'), type_='check')
         batch_op.create_check_constraint(
@@ -118,6 +125,7 @@ def downgrade():
         batch_op.create_check_constraint(
             op.f('ck_debt_lines_basis_kind'), "basis IN ('invoice', 'contract')"
         )
+    op.drop_table('creditor_digests')
     op.drop_index('ix_webhook_deliveries_status_next_attempt_at', table_name='webhook_deliveries')
     op.drop_table('webhook_deliveries')
     op.drop_index(op.f('ix_webhook_endpoints_creditor_id'), table_name='webhook_endpoints')

@@ -8,6 +8,7 @@
 | `placement` | `import-cases` |
 | `api_tokens` | `api-token create`, `list`, `revoke` |
 | `outgoing_webhooks` | `webhook-add`, `send-webhooks` |
+| `digests` | `send-digests` |
 | `plans` | `plans-tick`, `policy` |
 | `reminders` | `send-reminders`, `reminder-sequence` |
 | `translate` | `flask translate extract`, `update`, `compile`, `init` |
@@ -22,6 +23,7 @@ from flask.cli import AppGroup
 from portal.cli import (
     api_tokens,
     demo,
+    digests,
     outgoing_webhooks,
     payments,
     placement,
@@ -46,6 +48,7 @@ for command in (
     api_tokens.api_token,
     outgoing_webhooks.webhook_add,
     outgoing_webhooks.send_webhooks,
+    digests.send_digests,
 ):
     portal_cli.add_command(command)
 

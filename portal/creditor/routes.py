@@ -3,13 +3,26 @@
 import datetime as dt
 import itertools
 
-from flask import Response, abort, current_app, g, render_template, request
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
 
 from portal.collector.routes import load_reference
 from portal.creditor import bp
 from portal.domain.states import CaseStatus
 from portal.models import Role
 from portal.security import staff_required
+from portal.services import digests
 from portal.services.cases import overview as case_service
 from portal.services.mail import outbox as mail
 from portal.services.reporting import case_list, exports
@@ -25,7 +38,28 @@ def _today() -> dt.date:
 def dashboard():
     """The portfolio's figures, computed by the database."""
     figures = reports.dashboard(g.staff.creditor_id, _today())
-    return render_template("creditor/dashboard.html", d=figures, creditor=g.staff.creditor)
+    return render_template(
+        "creditor/dashboard.html",
+        d=figures,
+        creditor=g.staff.creditor,
+        digest=digests.is_subscribed(g.staff.id),
+        form=FlaskForm(),
+    )
+
+
+@bp.post("/digest")
+@staff_required(Role.CREDITOR)
+def digest():
+    """Ask for the daily summary by e-mail, or stop it."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if request.form.get("digest") == "on":
+        digests.subscribe(g.staff)
+        flash(_("You will receive a daily summary by e-mail."), "success")
+    else:
+        digests.unsubscribe(g.staff)
+        flash(_("You will no longer receive the daily summary."), "success")
+    return redirect(url_for("creditor.dashboard"))
 
 
 def _after() -> int | None:

@@ -23,7 +23,7 @@ from portal.models.reminders import (
     TimeBarReview,
 )
 from portal.models.staff import Role, StaffUser
-from portal.models.webhooks_out import WebhookDelivery, WebhookEndpoint
+from portal.models.webhooks_out import CreditorDigest, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ApiIdempotentRequest",
@@ -37,6 +37,7 @@ __all__ = [
     "CaseReminder",
     "Channel",
     "Creditor",
+    "CreditorDigest",
     "DebtLine",
     "Debtor",
     "DebtorPreference",

@@ -1,4 +1,4 @@
-"""Outgoing webhooks: creditors' HTTPS endpoints and each signed delivery to them."""
+"""Creditor notifications: HTTPS webhook endpoints, each signed delivery, daily digests."""
 
 import datetime as dt
 
@@ -56,3 +56,13 @@ class WebhookDelivery(Base):
         UniqueConstraint("endpoint_id", "audit_event_id"),
         Index("ix_webhook_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
     )
+
+
+class CreditorDigest(Base):
+    """A creditor user who asked for the daily digest, and the time it covers up to."""
+
+    __tablename__ = "creditor_digests"
+
+    staff_user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"), primary_key=True)
+    covered_until: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

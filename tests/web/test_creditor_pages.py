@@ -83,3 +83,18 @@ def test_case_detail_is_read_only_and_shows_messages_without_collector_links(
     assert "Relance amiable" in page and "/staff/cases/" not in page
     assert "<form" not in page.split("</header>")[1]  # nothing to change here
     assert client.get(f"/creditor/cases/{two['theirs'].reference}").status_code == 404
+
+
+def test_the_daily_summary_is_switched_on_and_off_from_the_dashboard(client, two):
+    from tests.conftest import csrf_token
+
+    page = client.get("/creditor/dashboard", headers=EN).text
+    assert "Receive the daily summary" in page
+    token = csrf_token(page)
+    on = client.post("/creditor/digest", data={"csrf_token": token, "digest": "on"}, headers=EN)
+    assert on.status_code == 302
+    page = client.get("/creditor/dashboard", headers=EN).text
+    assert "Stop the daily summary" in page
+    client.post("/creditor/digest", data={"csrf_token": token, "digest": "off"})
+    assert "Receive the daily summary" in client.get("/creditor/dashboard", headers=EN).text
+    assert client.post("/creditor/digest", data={"digest": "on"}).status_code == 400

@@ -1,4 +1,4 @@
-"""Placement imports, API tokens, idempotent requests, rate windows, outgoing webhooks, creditor digests; debt lines may have the basis "other"
+"""Placement imports, API tokens, idempotent requests, rate windows, outgoing webhooks, creditor digests, remittance statements and the commission rate; debt lines may have the basis "other"
 
 Revision ID: f1a2b3c4d5e6
 Revises: d4a8e2f6b3c1
@@ -108,6 +108,39 @@ def upgrade():
     sa.ForeignKeyConstraint(['staff_user_id'], ['staff_users.id'], name=op.f('fk_creditor_digests_staff_user_id_staff_users')),
     sa.PrimaryKeyConstraint('staff_user_id', name=op.f('pk_creditor_digests'))
     )
+    op.create_table('remittance_statements',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('creditor_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('period_start', sa.Date(), nullable=False),
+    sa.Column('period_end', sa.Date(), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('received', sa.BigInteger(), nullable=False),
+    sa.Column('reversed', sa.BigInteger(), nullable=False),
+    sa.Column('rate_bp', sa.Integer(), nullable=False),
+    sa.Column('commission', sa.BigInteger(), nullable=False),
+    sa.Column('net_due', sa.BigInteger(), nullable=False),
+    sa.Column('issued_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['creditor_id'], ['creditors.id'], name=op.f('fk_remittance_statements_creditor_id_creditors')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_remittance_statements')),
+    sa.UniqueConstraint('creditor_id', 'number', name=op.f('uq_remittance_statements_creditor_id_number'))
+    )
+    op.create_index(op.f('ix_remittance_statements_creditor_id'), 'remittance_statements', ['creditor_id'], unique=False)
+    op.create_table('remittance_items',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('statement_id', sa.Integer(), nullable=False),
+    sa.Column('ledger_entry_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['ledger_entry_id'], ['ledger_entries.id'], name=op.f('fk_remittance_items_ledger_entry_id_ledger_entries')),
+    sa.ForeignKeyConstraint(['statement_id'], ['remittance_statements.id'], name=op.f('fk_remittance_items_statement_id_remittance_statements')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_remittance_items')),
+    sa.UniqueConstraint('ledger_entry_id', name=op.f('uq_remittance_items_ledger_entry_id'))
+    )
+    op.create_index(op.f('ix_remittance_items_statement_id'), 'remittance_items', ['statement_id'], unique=False)
+    with op.batch_alter_table('creditors', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('commission_rate_bp', sa.Integer(), nullable=False, server_default='0'))
+        batch_op.create_check_constraint(
+            op.f('ck_creditors_commission_rate'), 'commission_rate_bp >= 0 AND commission_rate_bp <= 10000'
+        )
     with op.batch_alter_table('debt_lines', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_debt_lines_basis_kind'), type_='check')
         batch_op.create_check_constraint(
@@ -125,6 +158,13 @@ def downgrade():
         batch_op.create_check_constraint(
             op.f('ck_debt_lines_basis_kind'), "basis IN ('invoice', 'contract')"
         )
+    with op.batch_alter_table('creditors', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_creditors_commission_rate'), type_='check')
+        batch_op.drop_column('commission_rate_bp')
+    op.drop_index(op.f('ix_remittance_items_statement_id'), table_name='remittance_items')
+    op.drop_table('remittance_items')
+    op.drop_index(op.f('ix_remittance_statements_creditor_id'), table_name='remittance_statements')
+    op.drop_table('remittance_statements')
     op.drop_table('creditor_digests')
     op.drop_index('ix_webhook_deliveries_status_next_attempt_at', table_name='webhook_deliveries')
     op.drop_table('webhook_deliveries')

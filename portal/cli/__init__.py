@@ -9,6 +9,7 @@
 | `api_tokens` | `api-token create`, `list`, `revoke` |
 | `outgoing_webhooks` | `webhook-add`, `send-webhooks` |
 | `digests` | `send-digests` |
+| `remittances` | `issue-remittance` |
 | `plans` | `plans-tick`, `policy` |
 | `reminders` | `send-reminders`, `reminder-sequence` |
 | `translate` | `flask translate extract`, `update`, `compile`, `init` |
@@ -29,6 +30,7 @@ from portal.cli import (
     placement,
     plans,
     reminders,
+    remittances,
     staff,
     translate,
 )
@@ -49,6 +51,7 @@ for command in (
     outgoing_webhooks.webhook_add,
     outgoing_webhooks.send_webhooks,
     digests.send_digests,
+    remittances.issue_remittance,
 ):
     portal_cli.add_command(command)
 

@@ -22,6 +22,7 @@ from portal.models.reminders import (
     ReminderStep,
     TimeBarReview,
 )
+from portal.models.remittances import RemittanceItem, RemittanceStatement, StatementIsIssued
 from portal.models.staff import Role, StaffUser
 from portal.models.webhooks_out import CreditorDigest, WebhookDelivery, WebhookEndpoint
 
@@ -57,9 +58,12 @@ __all__ = [
     "Receipt",
     "ReminderContact",
     "ReminderStep",
+    "RemittanceItem",
+    "RemittanceStatement",
     "Role",
     "SavedPaymentMethod",
     "StaffUser",
+    "StatementIsIssued",
     "TimeBarReview",
     "WebhookDelivery",
     "WebhookEndpoint",

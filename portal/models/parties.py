@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Date, String, Text
+from sqlalchemy import CheckConstraint, Date, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.domain.factors import FactorKind
@@ -59,11 +59,18 @@ class Creditor(PostalAddressMixin, Base):
     verification_factor: Mapped[FactorKind] = mapped_column(
         str_enum(FactorKind, "verification_factor"), default=FactorKind.POSTCODE
     )
+    # The agency's commission on what it collects, in basis points (1,250 = 12.5 %).
+    commission_rate_bp: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     cases: Mapped[list["Case"]] = relationship(back_populates="creditor")  # noqa: F821
 
-    __table_args__ = (CheckConstraint("length(currency) = 3", name="currency_code"),)
+    __table_args__ = (
+        CheckConstraint("length(currency) = 3", name="currency_code"),
+        CheckConstraint(
+            "commission_rate_bp >= 0 AND commission_rate_bp <= 10000", name="commission_rate"
+        ),
+    )
 
 
 class Debtor(PostalAddressMixin, Base):

@@ -28,10 +28,12 @@ def world(factories, db):
     )
     db.session.commit()
     from portal.services.placement import imports
+    from portal.services.remittances import issue as remittances
     from tests.placement_support import opener
 
     return {
         "placement": imports.import_csv(opener(b""), a.id),  # a rejected placement of A
+        "statement": remittances.issue_statement(a.id, case_a.created_at.date()),
         "message": message,
         "letter": letter,
         "payment": factories.online_payment(case_a),
@@ -76,6 +78,7 @@ def url_for_rule(rule, world, case_key="case_a"):
         "unsubscribe_token": unsubscribe_token(case.debtor_id),
         "filename": "css/app.css",
         "import_id": world["placement"].import_id,
+        "statement_id": world["statement"].id,
     }
     missing = set(rule.arguments) - set(values)
     assert not missing, f"teach url_for_rule the argument(s) {missing} of {rule.rule}"
@@ -121,6 +124,8 @@ def test_get_routes(web_app, world, role):
             "creditor.case",
             "creditor.placement",
             "creditor.placement_errors",
+            "creditor.remittance_pdf",
+            "creditor.remittance_csv",
         ):
             expected = {404}  # case A belongs to another creditor: not even its existence shows
         assert response.status_code in expected, (rule.rule, role, response.status_code)

@@ -98,3 +98,19 @@ def test_the_daily_summary_is_switched_on_and_off_from_the_dashboard(client, two
     client.post("/creditor/digest", data={"csrf_token": token, "digest": "off"})
     assert "Receive the daily summary" in client.get("/creditor/dashboard", headers=EN).text
     assert client.post("/creditor/digest", data={"digest": "on"}).status_code == 400
+
+
+def test_remittance_statements_are_listed_and_downloadable_by_their_creditor_only(
+    client, two, factories
+):
+    from portal.services.remittances import issue
+
+    mine = issue.issue_statement(two["mine"][0].creditor_id, dt.date(2026, 6, 1))
+    theirs = issue.issue_statement(two["theirs"].creditor_id, dt.date(2026, 6, 1))
+    page = client.get("/creditor/remittances", headers=EN).text
+    assert "€20.00" in page and "€10.00" not in page
+    assert client.get(f"/creditor/remittances/{mine.id}.pdf").data.startswith(b"%PDF")
+    assert "net amount due" in client.get(f"/creditor/remittances/{mine.id}.csv", headers=EN).text
+    assert client.get(f"/creditor/remittances/{theirs.id}.pdf").status_code == 404
+    assert client.get(f"/creditor/remittances/{theirs.id}.csv").status_code == 404
+    assert client.get(f"/creditor/remittances/{2**64}.pdf").status_code == 404

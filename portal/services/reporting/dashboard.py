@@ -107,24 +107,31 @@ def _money(creditor_id: int, today: dt.date) -> tuple:
 
 
 def _ageing(creditor_id: int, today: dt.date) -> list:
-    per_case = (
-        select(
-            Case.id.label("case_id"),
-            select(func.coalesce(func.sum(LedgerEntry.amount), 0))
-            .where(LedgerEntry.case_id == Case.id)
-            .scalar_subquery()
-            .label("balance"),
-            select(func.min(DebtLine.due_on))
-            .where(DebtLine.case_id == Case.id)
-            .scalar_subquery()
-            .label("oldest"),
-        )
+    # Balances and oldest due dates by grouped joins (hash aggregates), not per-case subqueries
+    # that the planner evaluates again at every reference.
+    balances = (
+        select(LedgerEntry.case_id, func.sum(LedgerEntry.amount).label("balance"))
+        .join(Case, Case.id == LedgerEntry.case_id)
         .where(Case.creditor_id == creditor_id, Case.status.in_(OPEN_STATUSES))
+        .group_by(LedgerEntry.case_id)
+        .subquery()
+    )
+    oldest = (
+        select(DebtLine.case_id, func.min(DebtLine.due_on).label("oldest"))
+        .join(Case, Case.id == DebtLine.case_id)
+        .where(Case.creditor_id == creditor_id, Case.status.in_(OPEN_STATUSES))
+        .group_by(DebtLine.case_id)
+        .subquery()
+    )
+    per_case = (
+        select(balances.c.balance, oldest.c.oldest)
+        .join(oldest, oldest.c.case_id == balances.c.case_id)
+        .where(balances.c.balance > 0)
         .subquery()
     )
     columns = []
     for low, high in AGE_BANDS:
-        inside = [per_case.c.balance > 0, per_case.c.oldest <= today - dt.timedelta(days=low)]
+        inside = [per_case.c.oldest <= today - dt.timedelta(days=low)]
         if high is not None:
             inside.append(per_case.c.oldest > today - dt.timedelta(days=high + 1))
         columns += [

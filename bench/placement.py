@@ -82,7 +82,9 @@ def main() -> None:
         cpu = time.process_time() - cpu
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     marks = sorted(phases.items(), key=lambda kv: kv[1]) + [("end", started + seconds)]
-    spans = ", ".join(f"{a} {b - a_t:.1f} s" for (a, a_t), (_, b) in zip(marks, marks[1:]))
+    spans = ", ".join(
+        f"{a} {b - a_t:.1f} s" for (a, a_t), (_, b) in zip(marks, marks[1:], strict=False)
+    )
     print(f"phases: {spans}; CPU of this process {cpu:.1f} s; load {os.getloadavg()[0]:.1f}")
     print(f"{outcome.status}: {outcome.rows} rows, {outcome.cases} cases, file {size / 1e6:.1f} MB")
     print(

@@ -46,7 +46,7 @@ def placements():
 
 
 def _own(import_id: int):
-    found = history.get_import(import_id, g.staff.creditor_id) if import_id < 2**63 else None
+    found = history.get_import(import_id, g.staff.creditor_id) if import_id < 2**31 else None
     if found is None:
         abort(404)
     return found

@@ -105,6 +105,7 @@ def test_another_creditors_placement_is_404(client, creditor_user, factories):
     assert client.get(f"/creditor/placements/{outcome.import_id}").status_code == 404
     assert client.get(f"/creditor/placements/{outcome.import_id}/errors.csv").status_code == 404
     assert client.get(f"/creditor/placements/{2**64}").status_code == 404
+    assert client.get(f"/creditor/placements/{2**40}").status_code == 404
 
 
 def test_only_creditor_users_place_cases(client, factories):

@@ -34,7 +34,7 @@ def digest(secret: str) -> str:
 
 def create_token(creditor_id: int, name: str = "API") -> tuple[ApiToken, str]:
     """A new token for the creditor; the secret is returned here and never again."""
-    if not (0 < creditor_id < 2**63) or db.session.get(Creditor, creditor_id) is None:
+    if not (0 < creditor_id < 2**31) or db.session.get(Creditor, creditor_id) is None:
         raise UnknownCreditor(creditor_id)
     secret = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
@@ -51,7 +51,7 @@ def create_token(creditor_id: int, name: str = "API") -> tuple[ApiToken, str]:
 
 def revoke_token(token_id: int) -> ApiToken | None:
     """Revoke a token (it stops working at once); None if there is no such token."""
-    token = db.session.get(ApiToken, token_id) if 0 < token_id < 2**63 else None
+    token = db.session.get(ApiToken, token_id) if 0 < token_id < 2**31 else None
     if token is None:
         return None
     if token.revoked_at is None:

@@ -18,7 +18,7 @@ def add_endpoint(
     creditor_id: int, url: str, allow_http: bool = False
 ) -> tuple[WebhookEndpoint, str]:
     """Register `url` for the creditor's events from now on; returns the signing secret."""
-    if not (0 < creditor_id < 2**63) or db.session.get(Creditor, creditor_id) is None:
+    if not (0 < creditor_id < 2**31) or db.session.get(Creditor, creditor_id) is None:
         raise EndpointRefused(f"no creditor has the id {creditor_id}")
     parsed = urlparse(url)
     schemes = ("https", "http") if allow_http else ("https",)

@@ -44,7 +44,7 @@ class Outcome:
 
 
 def _creditor(creditor_id: int) -> Creditor:
-    found = db.session.get(Creditor, creditor_id) if 0 < creditor_id < 2**63 else None
+    found = db.session.get(Creditor, creditor_id) if 0 < creditor_id < 2**31 else None
     if found is None:
         raise UnknownCreditor(creditor_id)
     return found

@@ -35,7 +35,7 @@ def _end_of(day: dt.date) -> dt.datetime:
 
 def issue_statement(creditor_id: int, period_end: dt.date) -> RemittanceStatement:
     """Issue the creditor's next statement, up to the end of `period_end` (UTC)."""
-    creditor = db.session.get(Creditor, creditor_id) if 0 < creditor_id < 2**63 else None
+    creditor = db.session.get(Creditor, creditor_id) if 0 < creditor_id < 2**31 else None
     if creditor is None:
         raise NothingToIssue("no such creditor")
     # One statement at a time per creditor: its row locked (PostgreSQL) until the commit.
@@ -109,7 +109,7 @@ def statements_of(creditor_id: int) -> list[RemittanceStatement]:
 
 def get_statement(statement_id: int, creditor_id: int) -> RemittanceStatement | None:
     """One of the creditor's statements; None for another creditor's."""
-    if not 0 < statement_id < 2**63:
+    if not 0 < statement_id < 2**31:
         return None
     return db.session.scalar(
         select(RemittanceStatement).where(

@@ -16,7 +16,7 @@ from portal.extensions import db
 from portal.models import Case, Debtor, LedgerEntry, Plan
 
 PAGE_SIZE = 50
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1
 
 
 @dataclass

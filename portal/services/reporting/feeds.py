@@ -9,7 +9,7 @@ from portal.extensions import db
 from portal.models import AuditEvent, Case, LedgerEntry
 from portal.services.reporting.case_list import balance_column, live_plan_column, paid_column
 
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1
 
 
 def case_status(creditor_id: int, reference: str) -> dict | None:

@@ -71,7 +71,7 @@ def register_payments(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per audience."""
-    from portal import admin, collector, creditor, debtor, main, staff, webhooks
+    from portal import admin, api, collector, creditor, debtor, main, staff, webhooks
 
-    for module in (main, debtor, staff, collector, creditor, admin, webhooks):
+    for module in (main, debtor, staff, collector, creditor, admin, webhooks, api):
         app.register_blueprint(module.bp)

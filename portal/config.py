@@ -106,4 +106,9 @@ def from_environment(
         "MAIL_SENDER": env.get("MAIL_SENDER", "no-reply@amiable.example"),
         "MAIL_SENDER_NAME": env.get("MAIL_SENDER_NAME", "Amiable"),
         "MAIL_TIMEOUT": _int(env, "MAIL_TIMEOUT", 10),
+        # The largest CSV the creditor's upload page accepts (413 beyond); the command line
+        # reads files of any size.
+        "PLACEMENT_MAX_BYTES": _int(env, "MAX_UPLOAD_MB", 50) * 1024 * 1024,
+        "API_RATE_PER_MINUTE": _int(env, "API_RATE_PER_MINUTE", 120),  # requests per token
+        "API_MAX_CASES": _int(env, "API_MAX_CASES", 1000),  # cases per POST /api/v1/cases
     }

@@ -52,7 +52,11 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
-        if request.path.startswith(("/api/", "/healthz", "/stripe/")):
+        if request.path.startswith("/api/"):  # the API's one error shape
+            code = (error.name or "error").lower().replace(" ", "_")
+            body = {"error": {"code": code, "message": error.description or "", "details": []}}
+            return body, error.code
+        if request.path.startswith(("/healthz", "/stripe/")):
             return {"error": error.name, "status": error.code}, error.code
         return render_error(error.code or 500)
 
@@ -62,6 +66,9 @@ def register(app: Flask) -> None:
         db.session.rollback()
         if isinstance(error, HTTPException):
             return _http(error)
+        if request.path.startswith("/api/"):
+            message = "An error occurred on our side; try again in a moment."
+            return {"error": {"code": "internal_error", "message": message, "details": []}}, 500
         return render_error(500)
 
     @app.errorhandler(InternalServerError)

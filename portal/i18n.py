@@ -5,7 +5,7 @@ from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_percent
 from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale, get_translations, lazy_gettext, to_user_timezone
 
@@ -69,6 +69,13 @@ def _locale() -> Locale:
     return getattr(namespace, "babel_locale", None) or get_locale()
 
 
+def percent(ratio: float | None) -> str:
+    """A ratio as a percentage for the current locale (`42,5 %`); display only."""
+    if ratio is None:
+        return ""
+    return format_percent(ratio, "#,##0.#%", locale=_locale())
+
+
 def iban(value: str | None) -> str:
     """An IBAN in groups of four, as printed on bank documents."""
     compact = (value or "").replace(" ", "")
@@ -96,6 +103,7 @@ def register_jinja(app: Flask) -> None:
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["date"] = date
     app.jinja_env.filters["iban"] = iban
+    app.jinja_env.filters["percent"] = percent
     app.jinja_env.add_extension("portal.services.mail.fragments.FragmentCache")  # e-mails
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.globals["get_locale"] = get_locale
@@ -143,6 +151,7 @@ ROLE_LABELS = {
 }
 ACTION_LABELS = {
     "debtor.login": lazy_gettext("The debtor logged in"),
+    "case.placed": lazy_gettext("Case placed by the creditor"),
     "ledger.entry_added": lazy_gettext("Ledger entry added"),
     "case.links_revoked": lazy_gettext("E-mail links revoked"),
     "message.recorded": lazy_gettext("Message recorded"),
@@ -197,6 +206,7 @@ ACTOR_LABELS = {
 BASIS_LABELS = {
     "invoice": lazy_gettext("Invoice"),
     "contract": lazy_gettext("Contract"),
+    "other": lazy_gettext("Other"),
 }
 PROPOSAL_STATUS_LABELS = {
     "pending": lazy_gettext("Waiting for a decision"),

@@ -5,6 +5,11 @@
 | `demo` | `demo` |
 | `staff` | `create-staff` |
 | `payments` | `charge-due`, `reconcile`, `stripe-double` |
+| `placement` | `import-cases` |
+| `api_tokens` | `api-token create`, `list`, `revoke` |
+| `outgoing_webhooks` | `webhook-add`, `send-webhooks` |
+| `digests` | `send-digests` |
+| `remittances` | `issue-remittance` |
 | `plans` | `plans-tick`, `policy` |
 | `reminders` | `send-reminders`, `reminder-sequence` |
 | `translate` | `flask translate extract`, `update`, `compile`, `init` |
@@ -16,7 +21,19 @@ prints what happened.
 from flask import Flask
 from flask.cli import AppGroup
 
-from portal.cli import demo, payments, plans, reminders, staff, translate
+from portal.cli import (
+    api_tokens,
+    demo,
+    digests,
+    outgoing_webhooks,
+    payments,
+    placement,
+    plans,
+    reminders,
+    remittances,
+    staff,
+    translate,
+)
 
 portal_cli = AppGroup("portal", help="Amiable operations: demo data, staff users, jobs.")
 for command in (
@@ -29,6 +46,12 @@ for command in (
     payments.stripe_double,
     plans.plans_tick,
     plans.policy,
+    placement.import_cases,
+    api_tokens.api_token,
+    outgoing_webhooks.webhook_add,
+    outgoing_webhooks.send_webhooks,
+    digests.send_digests,
+    remittances.issue_remittance,
 ):
     portal_cli.add_command(command)
 

@@ -1,5 +1,6 @@
 """SQLAlchemy tables, one module per concern; importing this registers them all."""
 
+from portal.models.api import ApiIdempotentRequest, ApiRateWindow, ApiToken
 from portal.models.audit import ActorKind, AuditEvent, LoginThrottle
 from portal.models.base import Base
 from portal.models.cases import Case, DebtLine, LedgerEntry, LedgerIsAppendOnly
@@ -12,6 +13,7 @@ from portal.models.payments import (
     SavedPaymentMethod,
     WebhookEvent,
 )
+from portal.models.placement import PlacementImport
 from portal.models.plans import Instalment, Plan, PlanPolicy, PlanProposal, PolicyBand
 from portal.models.reminders import (
     CaseReminder,
@@ -20,9 +22,14 @@ from portal.models.reminders import (
     ReminderStep,
     TimeBarReview,
 )
+from portal.models.remittances import RemittanceItem, RemittanceStatement, StatementIsIssued
 from portal.models.staff import RecoveryCode, Role, StaffUser
+from portal.models.webhooks_out import CreditorDigest, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
+    "ApiIdempotentRequest",
+    "ApiRateWindow",
+    "ApiToken",
     "ActorKind",
     "Agency",
     "AuditEvent",
@@ -31,6 +38,7 @@ __all__ = [
     "CaseReminder",
     "Channel",
     "Creditor",
+    "CreditorDigest",
     "DebtLine",
     "Debtor",
     "DebtorPreference",
@@ -42,6 +50,7 @@ __all__ = [
     "MessageStatus",
     "Payment",
     "PaymentReversal",
+    "PlacementImport",
     "Plan",
     "PlanPolicy",
     "PlanProposal",
@@ -50,9 +59,14 @@ __all__ = [
     "RecoveryCode",
     "ReminderContact",
     "ReminderStep",
+    "RemittanceItem",
+    "RemittanceStatement",
     "Role",
     "SavedPaymentMethod",
     "StaffUser",
+    "StatementIsIssued",
     "TimeBarReview",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "WebhookEvent",
 ]

@@ -58,6 +58,8 @@ class Case(Base):
         UniqueConstraint("creditor_id", "external_reference"),
         CheckConstraint("length(reference) = 9", name="reference_length"),
         CheckConstraint("link_version >= 1", name="link_version_positive"),
+        # A creditor's list pages by id (keyset), newest first.
+        Index("ix_cases_creditor_id_id", "creditor_id", "id"),
     )
 
     @property
@@ -73,7 +75,7 @@ class DebtLine(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    basis: Mapped[str] = mapped_column(String(20))  # "invoice" or "contract"
+    basis: Mapped[str] = mapped_column(String(20))  # "invoice", "contract" or "other"
     document_number: Mapped[str] = mapped_column(String(64))
     description: Mapped[str | None] = mapped_column(String(200))
     issued_on: Mapped[dt.date] = mapped_column(Date)
@@ -82,7 +84,7 @@ class DebtLine(Base):
     case: Mapped[Case] = relationship(back_populates="debt_lines")
 
     __table_args__ = (
-        CheckConstraint("basis IN ('invoice', 'contract')", name="basis_kind"),
+        CheckConstraint("basis IN ('invoice', 'contract', 'other')", name="basis_kind"),
         CheckConstraint("due_on >= issued_on", name="due_after_issue"),
     )
 

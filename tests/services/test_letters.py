@@ -48,9 +48,10 @@ def letter_of(db, case) -> Message:
 
 def test_first_notice_letter(factories, db):
     factories.agency()
-    case = factories.case(
-        debtor_=factories.debtor(email=None, language="en"), lines=(10_000, 5_000), interest=250
-    )
+    with time_machine.travel(TUESDAY - dt.timedelta(days=1)):  # the ledger before the letter
+        case = factories.case(
+            debtor_=factories.debtor(email=None, language="en"), lines=(10_000, 5_000), interest=250
+        )
     run_at(TUESDAY)
     letter = letter_of(db, case)
     text = text_of(letters.letter_pdf(letter, case))
@@ -88,7 +89,8 @@ def test_formal_notice_letter_recalls_the_first_notice_and_never_changes(smtp, f
 
 def test_french_letter(factories, db):
     factories.agency()
-    case = factories.case(debtor_=factories.debtor(email=None, language="fr"))
+    with time_machine.travel(TUESDAY - dt.timedelta(days=1)):  # the ledger before the letter
+        case = factories.case(debtor_=factories.debtor(email=None, language="fr"))
     run_at(TUESDAY)
     text = text_of(letters.letter_pdf(letter_of(db, case), case))
     assert "123,45 €" in text and "1 décembre 2026" in text

@@ -27,7 +27,13 @@ def world(factories, db):
         language="fr",
     )
     db.session.commit()
+    from portal.services.placement import imports
+    from portal.services.remittances import issue as remittances
+    from tests.placement_support import opener
+
     return {
+        "placement": imports.import_csv(opener(b""), a.id),  # a rejected placement of A
+        "statement": remittances.issue_statement(a.id, case_a.created_at.date()),
         "message": message,
         "letter": letter,
         "payment": factories.online_payment(case_a),
@@ -71,6 +77,8 @@ def url_for_rule(rule, world, case_key="case_a"):
         "user_id": world["admin"].id,
         "creditor_id": case.creditor_id,
         "what": "deactivate",
+        "import_id": world["placement"].import_id,
+        "statement_id": world["statement"].id,
     }
     missing = set(rule.arguments) - set(values)
     assert not missing, f"teach url_for_rule the argument(s) {missing} of {rule.rule}"
@@ -93,6 +101,8 @@ def expected_get(access: str, role: str, endpoint: str) -> set[int]:
         return {200, 302}
     if access == "debtor":
         return {200} if role == "debtor" else {302}
+    if access == "api":
+        return {401}  # a bearer token, never a session, opens the API
     allowed = access.removeprefix("staff:").split(",")
     staff_role = "creditor" if role == "other_creditor" else role
     if role in ("anonymous", "debtor"):
@@ -110,7 +120,13 @@ def test_get_routes(web_app, world, role):
         access = web_app.view_functions[rule.endpoint].access
         response = client.get(url_for_rule(rule, world))
         expected = expected_get(access, role, rule.endpoint)
-        if role == "other_creditor" and rule.endpoint == "creditor.case":
+        if role == "other_creditor" and rule.endpoint in (
+            "creditor.case",
+            "creditor.placement",
+            "creditor.placement_errors",
+            "creditor.remittance_pdf",
+            "creditor.remittance_csv",
+        ):
             expected = {404}  # case A belongs to another creditor: not even its existence shows
         if rule.endpoint == "staff.set_password":
             expected = {410}  # a case link is no password link
@@ -157,4 +173,8 @@ def test_every_post_needs_a_csrf_token(web_app, world, role):
         if "POST" not in rule.methods:
             continue
         response = client.post(url_for_rule(rule, world), data={"lang": "en"})
+        if web_app.view_functions[rule.endpoint].access == "api":
+            # CSRF-exempt: only a bearer token opens it, a session's cookie never does.
+            assert response.status_code == 401, (rule.rule, role)
+            continue
         assert response.status_code == 400, (rule.rule, role)

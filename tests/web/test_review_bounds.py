@@ -48,13 +48,13 @@ def test_every_integer_route_answers_404_for_a_huge_value(web_app, client, facto
                 assert response.status_code == 404, (method, url, response.status_code)
 
 
-@pytest.mark.parametrize(
-    ("role", "url"), [(Role.COLLECTOR, "/staff/cases/"), (Role.CREDITOR, "/creditor/cases")]
-)
-@pytest.mark.parametrize("page", [str(2**63), str(2**64), "9" * 40, "-9223372036854775809"])
-def test_case_lists_refuse_a_huge_page_cleanly(client, factories, role, url, page):
+# The creditor's list pages by a keyset cursor, clamped to the largest id
+# (tests/web/test_creditor_pages.py: odd query strings are never a 500).
+@pytest.mark.parametrize(("role", "url", "key"), [(Role.COLLECTOR, "/staff/cases/", "page")])
+@pytest.mark.parametrize("page", [str(2**63), str(2**64), "9" * 40])
+def test_case_lists_refuse_a_huge_page_cleanly(client, factories, role, url, key, page):
     _staff(client, factories, role)
-    response = client.get(url, query_string={"page": page})
+    response = client.get(url, query_string={key: page})
     assert response.status_code in (400, 404)
 
 

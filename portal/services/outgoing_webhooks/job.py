@@ -1,0 +1,161 @@
+"""The webhook job: turn new audit events into deliveries, then post the due ones, signed.
+
+Safe on several machines: an endpoint's cursor moves under its row lock and a delivery is
+unique per (endpoint, event); due deliveries are taken with FOR UPDATE SKIP LOCKED (PostgreSQL)
+and pushed to a later attempt time before they are posted, so no other run takes them meanwhile.
+"""
+
+import datetime as dt
+import json
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from portal.extensions import db
+from portal.models import AuditEvent, Case, WebhookDelivery, WebhookEndpoint
+from portal.services.outgoing_webhooks.signing import HEADER, sign
+
+EVENTS = {  # audit action -> event type sent
+    "case.placed": "case.placed",
+    "payment.succeeded": "payment.succeeded",
+    "plan.proposed": "proposal.received",
+    "plan.approved": "plan.approved",
+    "plan.approved_by_policy": "plan.approved",
+    "plan.broken": "plan.broken",
+    "case.paid": "case.paid",
+    "dispute.opened": "dispute.opened",
+}
+BACKOFF = (60, 300, 1800, 7200, 43200)  # seconds before attempts 2..6; then failed
+TIMEOUT = 10
+BATCH = 100
+
+
+@dataclass
+class Report:
+    """What one run did."""
+
+    queued: int = 0
+    delivered: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+def _payload(event: AuditEvent, case: Case, event_type: str) -> dict:
+    data = {"case_reference": case.reference, "external_reference": case.external_reference}
+    amount = (event.details or {}).get("amount")
+    if isinstance(amount, int):
+        data["amount"] = amount
+    return {
+        "id": f"evt_{event.id}",
+        "type": event_type,
+        "created_at": event.created_at.isoformat(),
+        "data": data,
+    }
+
+
+def enqueue(report: Report, now: dt.datetime) -> None:
+    """Deliveries for every active endpoint's new events (each endpoint under its row lock)."""
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    ids = db.session.scalars(select(WebhookEndpoint.id).where(WebhookEndpoint.active)).all()
+    for endpoint_id in ids:
+        stmt = select(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id)
+        endpoint = db.session.scalar(stmt.with_for_update(skip_locked=True) if postgres else stmt)
+        if endpoint is None:
+            continue
+        rows = db.session.execute(
+            select(AuditEvent, Case)
+            .join(Case, Case.id == AuditEvent.case_id)
+            .where(
+                AuditEvent.id > endpoint.cursor,
+                Case.creditor_id == endpoint.creditor_id,
+                AuditEvent.action.in_(list(EVENTS)),
+            )
+            .order_by(AuditEvent.id)
+        ).all()
+        for event, case in rows:
+            db.session.add(
+                WebhookDelivery(
+                    endpoint_id=endpoint.id,
+                    audit_event_id=event.id,
+                    event_type=EVENTS[event.action],
+                    next_attempt_at=now,
+                    payload=_payload(event, case, EVENTS[event.action]),
+                )
+            )
+        last = db.session.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1))
+        endpoint.cursor = max(endpoint.cursor, last or 0)
+        try:
+            db.session.commit()
+            report.queued += len(rows)
+        except IntegrityError:  # another run queued them first
+            db.session.rollback()
+
+
+def _post(url: str, body: bytes, signature: str) -> tuple[int | None, str | None]:
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            HEADER: signature,
+            "User-Agent": "Amiable-Webhooks/1",
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 (https only, checked when registered)
+            return response.status, None
+    except urllib.error.HTTPError as exc:
+        return exc.code, None
+    except (urllib.error.URLError, OSError) as exc:
+        return None, str(exc)[:200]
+
+
+def deliver(now: dt.datetime, report: Report) -> None:
+    """Post the due deliveries; a 2xx marks one delivered, anything else schedules a retry."""
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    while True:
+        stmt = (
+            select(WebhookDelivery)
+            .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now)
+            .order_by(WebhookDelivery.id)
+            .limit(BATCH)
+        )
+        if postgres:
+            stmt = stmt.with_for_update(skip_locked=True)
+        due = db.session.scalars(stmt).all()
+        if not due:
+            return
+        claimed = [(d.id, d.endpoint.url, d.endpoint.secret, d.payload) for d in due]
+        for d in due:  # nobody else takes them while they are being posted
+            d.next_attempt_at = now + dt.timedelta(seconds=TIMEOUT * 3)
+        db.session.commit()
+        for delivery_id, url, secret, payload in claimed:
+            body = json.dumps(payload, separators=(",", ":")).encode()
+            code, error = _post(url, body, sign(secret, int(time.time()), body))
+            delivery = db.session.get(WebhookDelivery, delivery_id)
+            delivery.attempts += 1
+            delivery.last_status_code, delivery.last_error = code, error
+            if code is not None and 200 <= code < 300:
+                delivery.status, delivery.delivered_at = "delivered", now
+                report.delivered += 1
+            elif delivery.attempts > len(BACKOFF):
+                delivery.status = "failed"
+                report.failed += 1
+            else:
+                wait = BACKOFF[delivery.attempts - 1]
+                delivery.next_attempt_at = now + dt.timedelta(seconds=wait)
+                report.retried += 1
+            db.session.commit()
+
+
+def run(now: dt.datetime) -> Report:
+    """Queue the new events, then post what is due at `now`."""
+    report = Report()
+    enqueue(report, now)
+    deliver(now, report)
+    return report

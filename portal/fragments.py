@@ -17,6 +17,7 @@ Each process keeps its own bounded cache (least recently used out first).
 import contextvars
 import datetime as dt
 import hashlib
+import secrets
 import threading
 from collections import OrderedDict
 
@@ -30,6 +31,9 @@ from portal.extensions import db
 from portal.i18n import current_language
 
 CSRF_PLACEHOLDER = "\x00csrf-token\x00"
+# A payment form's one-time nonce (a double submission starts one payment): each occurrence in
+# a page, cached or not, gets a fresh random value on the way out.
+NONCE_PLACEHOLDER = "\x00form-nonce\x00"
 
 _rendering: contextvars.ContextVar[list | None] = contextvars.ContextVar("rendering", default=None)
 
@@ -133,7 +137,12 @@ def _render(template: str, context: dict) -> tuple[str, list]:
     reads: list = []
     token = _rendering.set(reads)
     try:
-        html = render_template(template, csrf_token=lambda: CSRF_PLACEHOLDER, **context)
+        html = render_template(
+            template,
+            csrf_token=lambda: CSRF_PLACEHOLDER,
+            form_nonce=lambda: NONCE_PLACEHOLDER,
+            **context,
+        )
     finally:
         _rendering.reset(token)
     return html, reads
@@ -188,6 +197,9 @@ def render_fragment(template: str, *, rows: tuple = (), snapshot=None, **context
 def _with_token(html: str) -> Markup:
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, _csrf_token())
+    if NONCE_PLACEHOLDER in html:
+        parts = html.split(NONCE_PLACEHOLDER)
+        html = parts[0] + "".join(secrets.token_urlsafe(16) + part for part in parts[1:])
     return Markup(html)
 
 

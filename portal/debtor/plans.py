@@ -24,7 +24,7 @@ from portal.domain.states import CaseStatus
 from portal.extensions import db
 from portal.models import Plan
 from portal.security import debtor_required
-from portal.services.cases.overview import load_case
+from portal.services.cases.overview import load_case, the_agency
 from portal.services.plans import current as plans
 from portal.services.plans import decide
 from portal.services.plans.pdf import schedule_pdf
@@ -104,6 +104,7 @@ def plan_propose():
         "suggestion": suggestion,
         "review": result is not None and result.verdict.outcome is not Outcome.REFUSED,
         "balance": decide.balance_of(case),
+        "agency": the_agency(),
     }
     return render_template("debtor/plan_form.html", **context), status
 

@@ -2,12 +2,23 @@
 
 from datetime import timedelta
 
-from flask import abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import format_time
 from flask_babel import gettext as _
 
 from portal.debtor import bp
 from portal.debtor.forms import FactorForm, LoginForm
+from portal.debtor.payments import with_checkout_csp
 from portal.domain.factors import FactorKind
 from portal.domain.references import InvalidReference
 from portal.errors import render_error
@@ -149,7 +160,7 @@ def case():
         g.preferred_language = plain.language
         reused = reuse_fragment(CASE_PAGE, snapshot=plain.snapshot, rows=(payments_enabled,))
         if reused is not None:
-            return reused
+            return _case_response(reused, payments_enabled)
     page = load_case_page(g.case_id, plain)
     if page is None:
         session.clear()
@@ -157,15 +168,23 @@ def case():
     g.preferred_language = page.case.debtor.language
     # Kept under the plain rows' key only if nothing changed between the two reads.
     same = plain is not None and plain.simple and page.same_as(plain)
-    return render_fragment(
+    html = render_fragment(
         CASE_PAGE,
         rows=(payments_enabled,) if same else (*page.rows, payments_enabled),
         snapshot=plain.snapshot if same else None,
         o=page.overview,
         ps=page.plans,
         online=page.payments,
+        method=page.method,
         payments_enabled=payments_enabled,
     )
+    return _case_response(html, payments_enabled)
+
+
+def _case_response(html, payments_enabled: bool):
+    """The page; its "pay now" form may lead to the hosted checkout (CSP form-action)."""
+    response = make_response(html)
+    return with_checkout_csp(response) if payments_enabled else response
 
 
 @bp.post("/logout")

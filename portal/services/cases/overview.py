@@ -75,6 +75,11 @@ def load_case(case_id: int) -> Case | None:
     return db.session.execute(stmt).scalar_one_or_none()
 
 
+def the_agency() -> Agency | None:
+    """The agency running this installation (one at most), or None before it is set up."""
+    return db.session.execute(_AGENCY).scalar_one_or_none()
+
+
 def load_case_by_reference(reference: str) -> Case | None:
     """Like load_case, by canonical reference."""
     stmt = (

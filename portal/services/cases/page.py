@@ -15,7 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from portal.domain.payments import RECEIVED
 from portal.extensions import db
 from portal.fragments import mapped_columns
-from portal.models import Agency, Case, Creditor, Debtor, Payment, PlanProposal
+from portal.models import Agency, Case, Creditor, Debtor, Payment, PlanProposal, SavedPaymentMethod
 from portal.services.cases.overview import Overview, lines_and_entries, overview
 from portal.services.plans import current as plans
 
@@ -58,6 +58,7 @@ class CasePage:
     plans: plans.PlanSummary
     payments: list[Payment]
     values: tuple = ()  # the columns of `_PAGE`, as the objects hold them
+    method: SavedPaymentMethod | None = None  # for a live plan: where instalments are charged
 
     def same_as(self, plain: "PlainPage") -> bool:
         """True when nothing the page shows changed since `plain` was read (its lines are
@@ -149,4 +150,15 @@ def load_case_page(case_id: int, plain: PlainPage | None = None) -> CasePage | N
         )
     ) + (has_proposals, has_payments)
     lines = plain.lines if plain is not None else None
-    return CasePage(overview(case, agency=agency, rows=lines), summary, payments, values)
+    method = _saved_method(case_id) if summary.live else None
+    return CasePage(overview(case, agency=agency, rows=lines), summary, payments, values, method)
+
+
+def _saved_method(case_id: int) -> SavedPaymentMethod | None:
+    # The same read as payments.methods.saved_method: services.payments imports this package.
+    return db.session.execute(
+        select(SavedPaymentMethod)
+        .where(SavedPaymentMethod.case_id == case_id, SavedPaymentMethod.active.is_(True))
+        .order_by(SavedPaymentMethod.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()

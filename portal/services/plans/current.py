@@ -174,6 +174,13 @@ class PlanSummary:
         return self.plan is not None and self.plan.status in LIVE_PLAN
 
     @property
+    def next_instalment(self) -> Instalment | None:
+        """The live plan's earliest instalment not yet fully paid (what "pay now" pays)."""
+        if not self.live:
+            return None
+        return next((i for i in self.plan.instalments if i.status != InstalmentStatus.PAID), None)
+
+    @property
     def last_decision(self) -> PlanProposal | None:
         """The newest proposal, when it ended without a plan (rejected, declined, withdrawn)."""
         ended = {ProposalStatus.REJECTED, ProposalStatus.DECLINED, ProposalStatus.WITHDRAWN}

@@ -1,11 +1,12 @@
 """The plan's schedule (échéancier) as a PDF, in the debtor's language."""
 
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.i18n import INSTALMENT_STATUS_LABELS, PLAN_STATUS_LABELS, date, money
+from portal.i18n import INSTALMENT_STATUS_LABELS, PLAN_STATUS_LABELS, date, iban, money
 from portal.models import Agency, Case, Plan
 from portal.pdf import Document
 from portal.services.mail.outbox import language_of
@@ -48,6 +49,8 @@ def schedule_pdf(case: Case, plan: Plan) -> bytes:
             numeric_columns=[2, 3],
             total_row=True,
         )
+        doc.heading(_("How to pay the instalments"))
+        payment_details(doc, case, agency)
         doc.space()
         doc.paragraph(
             _(
@@ -58,3 +61,37 @@ def schedule_pdf(case: Case, plan: Plan) -> bytes:
             small=True,
         )
         return doc.render()
+
+
+def payment_details(doc: Document, case: Case, agency: Agency | None) -> None:
+    """The ways to pay (online, transfer, cheque) with the reference to quote, for a document."""
+    base = current_app.config.get("PORTAL_BASE_URL", "").rstrip("/")
+    doc.paragraph(
+        _(
+            "Online, by card or SEPA Direct Debit: %(url)s, with the reference %(reference)s. "
+            "From the case page you can also save a card or a SEPA mandate so that each "
+            "instalment is charged automatically on its due date.",
+            url=base + "/",
+            reference=case.display_reference,
+        )
+    )
+    if agency is None:
+        return
+    if agency.iban:
+        bic = f", BIC {agency.bic}" if agency.bic else ""
+        doc.paragraph(
+            _(
+                "By bank transfer to %(name)s, IBAN %(iban)s%(bic)s, quoting %(reference)s.",
+                name=agency.legal_name,
+                iban=iban(agency.iban),
+                bic=bic,
+                reference=case.display_reference,
+            )
+        )
+    doc.paragraph(
+        _(
+            "By cheque payable to %(name)s, %(address)s.",
+            name=agency.legal_name,
+            address=", ".join(agency.address_lines),
+        )
+    )

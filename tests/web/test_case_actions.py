@@ -6,7 +6,6 @@ import io
 import re
 
 import time_machine
-
 from pypdf import PdfReader
 from sqlalchemy import select
 

@@ -76,8 +76,8 @@ def login():
         except InvalidReference:
             form.reference.errors.append(
                 _(
-                    "This reference is not valid. Check it against your letter: it has 9 letters "
-                    "and digits, like 7KQ-M4R-T9X."
+                    "This reference is not valid. Check it against your letter or e-mail: it has "
+                    "9 letters and digits, like 7KQ-M4R-T9X."
                 )
             )
         except auth.RateLimited as exc:
@@ -101,7 +101,7 @@ def _link_problem(exc: Exception):
             400,
             _(
                 "This link is not valid. It may have been cut or changed. "
-                "You can still log in with the reference on your letter."
+                "You can still log in with the reference on your letter or e-mail."
             ),
             offer_login=True,
         )
@@ -109,7 +109,7 @@ def _link_problem(exc: Exception):
         410,
         _(
             "This link has expired or has been replaced by a newer one. "
-            "You can log in with the reference on your letter."
+            "You can log in with the reference on your letter or e-mail."
         ),
         offer_login=True,
     )

@@ -236,7 +236,12 @@ def _load_case(spec: dict, external_reference: str, creditor: Creditor, rng, tod
             interest = line_spec["amount"] * line_spec["age_days"] * 10 // (100 * 365)
             if interest:
                 add_entry(
-                    case, EntryKind.INTEREST, interest, occurred_on=today, debt_line_id=line.id
+                    case,
+                    EntryKind.INTEREST,
+                    interest,
+                    occurred_on=today,
+                    debt_line_id=line.id,
+                    annual_rate_bp=1_000,
                 )
                 total += interest
         if spec.get("recovery_indemnity"):

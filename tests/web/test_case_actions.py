@@ -121,3 +121,27 @@ def test_agreement_and_plan_pdf_carry_the_payment_details(client, factories):
     assert agency.iban in text.replace(" ", "")
     assert "How to pay the instalments" in text and case.display_reference in text
     assert "charged automatically" in text
+
+
+def test_a_paid_case_offers_its_certificate_of_payment_in_full(client, factories):
+    factories.agency()
+    case = factories.case(lines=(12_345,), payments=(2_345, 10_000))
+    log_in(client, case)
+    page = client.get("/case")
+    assert "Paid in full: nothing remains to be paid." in text_of(page.text)
+    assert 'href="/case/certificate.pdf"' in page.text
+    pdf = client.get("/case/certificate.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    text = re.sub(r"\s+", " ", text.replace("\u00a0", " "))
+    assert f"Certificate of payment in full — case {case.display_reference}" in text
+    assert case.debtor.display_name in text and case.creditor.legal_name in text
+    assert "has paid in full" in text and "€123.45" in text
+    assert "Nothing remains to be paid on this case." in text
+
+
+def test_no_certificate_while_something_is_owed(client, factories):
+    case = factories.case(lines=(12_345,), payments=(2_345,))
+    log_in(client, case)
+    assert "certificate.pdf" not in client.get("/case").text
+    assert client.get("/case/certificate.pdf").status_code == 404

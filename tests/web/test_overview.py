@@ -37,6 +37,7 @@ def test_amounts_lines_and_payments(client, factories):
         debtor_=factories.debtor(DebtorKind.PROFESSIONAL),
         lines=(100_000, 23_456),
         interest=1_000,
+        interest_rate_bp=1_000,
         fee=4_000,
         payments=(50_000,),
     )
@@ -44,7 +45,10 @@ def test_amounts_lines_and_payments(client, factories):
     page = text_of(client.get("/case").text)
     assert "Amount due €834.56" in page
     assert "Principal €1,000.00" in page and "Principal €234.56" in page
-    assert "Interest €10.00" in page and "Other charges €40.00" in page
+    # Interest with its rate and period; the B2B indemnity named with its legal basis.
+    assert "Interest at 10% a year, from 2 May 2026 to 1 Jun 2026 €10.00" in page
+    assert "Fixed recovery indemnity (C. com. L441-10 and D441-5) €40.00" in page
+    assert "Other charges" not in page
     assert "Total of the lines €1,334.56" in page
     assert "Payment" in page and "-€500.00" in page
     assert "Balance due €834.56" in page

@@ -9,18 +9,44 @@ from portal.models import Channel, Message
 from portal.security import debtor_required
 from portal.services.cases.certificate import certificate_facts, certificate_pdf
 from portal.services.cases.overview import load_case
+from portal.services.mail import read
+from portal.services.payments import receipts
+from portal.services.plans import current as plans
 from portal.services.reminders.letters import case_letters, letter_pdf
 
 
 @bp.get("/documents")
 @debtor_required
 def documents():
-    """The letters of the debtor's case, newest first."""
+    """Everything about the case: letters, e-mails, receipts, plans, the certificate."""
     case = load_case(g.case_id)
     if case is None:
         abort(404)
     g.preferred_language = case.debtor.language
-    return render_template("debtor/documents.html", case=case, letters=case_letters(case.id))
+    return render_template(
+        "debtor/documents.html",
+        case=case,
+        letters=case_letters(case.id),
+        emails=read.case_emails(case.id),
+        receipts=receipts.case_receipts(case.id),
+        plans=plans.case_plans(case.id),
+        certificate=certificate_facts(case.id),
+    )
+
+
+@bp.get("/documents/emails/<int:message_id>")
+@debtor_required
+def email(message_id: int):
+    """One e-mail of the case, shown as it was sent (its own page, no script)."""
+    found = read.case_email(g.case_id, message_id)
+    if found is None:
+        abort(404)
+    if not found.body_html:
+        g.preferred_language = found.language
+        return render_template("debtor/email_text.html", message=found)
+    response = make_response(found.body_html)
+    response.headers["Content-Security-Policy"] = read.email_page_csp()
+    return response
 
 
 @bp.get("/documents/<int:letter_id>.pdf")

@@ -189,6 +189,18 @@ class PlanSummary:
         return None
 
 
+def case_plans(case_id: int) -> list[Plan]:
+    """Every plan the case has had (agreed, then active, completed, broken...), newest first."""
+    return list(
+        db.session.execute(
+            select(Plan)
+            .options(selectinload(Plan.proposal))
+            .where(Plan.case_id == case_id)
+            .order_by(Plan.id.desc())
+        ).scalars()
+    )
+
+
 def summary(case_id: int) -> PlanSummary:
     """Proposals (with who decided) and the latest plan with its instalments; 4 queries at most."""
     proposals = list(

@@ -49,6 +49,7 @@ def schedule_pdf(case: Case, plan: Plan) -> bytes:
             numeric_columns=[2, 3],
             total_row=True,
         )
+        agreement(doc, plan)
         doc.heading(_("How to pay the instalments"))
         payment_details(doc, case, agency)
         doc.space()
@@ -95,3 +96,27 @@ def payment_details(doc: Document, case: Case, agency: Agency | None) -> None:
             address=", ".join(agency.address_lines),
         )
     )
+
+
+def agreement(doc: Document, plan: Plan) -> None:
+    """The agreement the debtor accepted (the text of debtor/plan_agreement.html)."""
+    proposal = plan.proposal
+    doc.heading(_("Agreement"))
+    for text in (
+        _("By accepting this plan, I commit to pay each instalment by its due date, quoting my "
+          "case reference."),
+        _("The plan spreads the payment of what I owe; it does not change the amount owed. I "
+          "can pay more, or earlier, at any time."),
+        _("If an instalment is not paid a few days after its due date, I will be told. If it "
+          "stays unpaid, the plan may end and the whole balance become due again."),
+    ):  # fmt: skip
+        doc.paragraph(text)
+    if proposal.consent_at:
+        doc.paragraph(
+            _(
+                "Accepted on %(date)s (agreement text version %(version)s).",
+                date=date(proposal.consent_at, "long"),
+                version=proposal.consent_text_version or "",
+            ),
+            small=True,
+        )

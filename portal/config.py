@@ -98,4 +98,6 @@ def from_environment(
         "MAIL_SENDER": env.get("MAIL_SENDER", "no-reply@amiable.example"),
         "MAIL_SENDER_NAME": env.get("MAIL_SENDER_NAME", "Amiable"),
         "MAIL_TIMEOUT": _int(env, "MAIL_TIMEOUT", 10),
+        # The legal notice names the host of the service (LCEN article 6): name and address.
+        "HOSTING_PROVIDER": env.get("HOSTING_PROVIDER", ""),
     }

@@ -48,6 +48,20 @@ def rights():
     return render_template("main/rights.html", statute=L111_8_AL2_AL3)
 
 
+@bp.get("/privacy")
+@public
+def privacy():
+    """The privacy notice: data held, purposes, legal basis, retention, rights, the CNIL."""
+    return render_template("main/privacy.html", agency=the_agency())
+
+
+@bp.get("/legal-notice")
+@public
+def legal_notice():
+    """The agency's legal notice (publisher, host, regulated activity)."""
+    return render_template("main/legal_notice.html", agency=the_agency())
+
+
 @bp.get("/help")
 @public
 def struggling():

@@ -124,4 +124,10 @@ def tour(page, base: str, cases: Cases, link: str, check: Callable[[object, str]
     check(page, "case-counter-offer")
 
 
-PUBLIC_PAGES = [("/", "login"), ("/rights", "rights"), ("/help", "help")]
+PUBLIC_PAGES = [
+    ("/", "login"),
+    ("/rights", "rights"),
+    ("/help", "help"),
+    ("/privacy", "privacy"),
+    ("/legal-notice", "legal-notice"),
+]

@@ -1,6 +1,7 @@
 """Languages: choosing the locale, and formatting money and dates for it."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 from functools import lru_cache
 
@@ -152,6 +153,28 @@ def line_label(line) -> str:
     return f"{kind} {line.line.document_number}"
 
 
+# Ledger memos the portal writes itself (stored in English, the data's language), translated
+# when shown; any other memo is a person's own words and is shown as written.
+_MEMOS = {
+    "Online payment": lazy_gettext("Online payment no. %(id)s"),
+    "Refund of online payment": lazy_gettext("Refund of online payment no. %(id)s"),
+    "Chargeback of online payment": lazy_gettext("Chargeback of online payment no. %(id)s"),
+    "Chargeback won of online payment": lazy_gettext(
+        "Chargeback reversed, online payment no. %(id)s"
+    ),
+}
+_MEMO = re.compile(r"^(?P<what>[A-Za-z ]+) #(?P<id>\d+)$")
+
+
+def memo_text(memo: str | None) -> str:
+    """A ledger memo in the current language: the portal's own memos are translated."""
+    found = _MEMO.match(memo or "")
+    label = _MEMOS.get(found.group("what")) if found else None
+    if label is None:
+        return memo or ""
+    return str(label) % {"id": found.group("id")}
+
+
 def iban(value: str | None) -> str:
     """An IBAN in groups of four, as printed on bank documents."""
     compact = (value or "").replace(" ", "")
@@ -180,6 +203,7 @@ def register_jinja(app: Flask) -> None:
     app.jinja_env.filters["date"] = date
     app.jinja_env.filters["iban"] = iban
     app.jinja_env.filters["rate"] = rate
+    app.jinja_env.filters["memo"] = memo_text
     app.jinja_env.globals.update(
         interest_text=interest_text,
         charges_label=charges_label,

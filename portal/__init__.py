@@ -84,3 +84,7 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (main, debtor, staff, collector, creditor, webhooks):
         app.register_blueprint(module.bp)
+    if app.config.get("DEMO_OUTBOX"):  # PORTAL_ENV=demo: never in production
+        from portal import demo
+
+        app.register_blueprint(demo.bp)

@@ -100,4 +100,6 @@ def from_environment(
         "MAIL_TIMEOUT": _int(env, "MAIL_TIMEOUT", 10),
         # The legal notice names the host of the service (LCEN article 6): name and address.
         "HOSTING_PROVIDER": env.get("HOSTING_PROVIDER", ""),
+        # The demo outbox (/demo/outbox) lists every e-mail recorded: in the demo only.
+        "DEMO_OUTBOX": portal_env == "demo",
     }

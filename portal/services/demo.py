@@ -21,6 +21,7 @@ from portal.domain.states import CaseStatus
 from portal.extensions import db
 from portal.models import Agency, Case, Creditor, DebtLine, Debtor, Role, StaffUser
 from portal.security import case_link
+from portal.services import demo_letters
 from portal.services.access.login import hash_password
 from portal.services.cases.ledger import add_entry
 
@@ -303,13 +304,14 @@ def load_demo(
             ),
         )
         staff.append(DemoStaff(email=email, password=password, role=str(role)))
-    debtors = []
+    debtors, cases = [], []
     for n, spec in enumerate(_case_specs(rng, today), start=1):
         creditor = creditors[spec["creditor"]]
         external = f"DEMO-{n:03d}"
         case = db.session.execute(
             select(Case).filter_by(creditor_id=creditor.id, external_reference=external)
         ).scalar_one_or_none() or _load_case(spec, external, creditor, rng, today)
+        cases.append(case)
         kind = FactorKind(creditor.verification_factor)
         factor = (
             case.debtor.postcode
@@ -324,5 +326,9 @@ def load_demo(
                 link=case_link(case.id, case.link_version),
             )
         )
+    db.session.flush()
+    with_letters = demo_letters.first_open_case(cases)
+    if with_letters is not None:
+        demo_letters.give_letters(with_letters)
     db.session.commit()
     return debtors, staff

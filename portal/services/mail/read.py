@@ -38,16 +38,13 @@ def case_email(case_id: int, message_id: int) -> Message | None:
     return found
 
 
-def every_email(limit: int = 200) -> list[Message]:
-    """The newest e-mails recorded, whoever they went to (the demo outbox only)."""
-    return list(
-        db.session.execute(
-            select(Message)
-            .where(Message.channel == Channel.EMAIL)
-            .order_by(Message.id.desc())
-            .limit(limit)
-        ).scalars()
-    )
+def every_email(limit: int | None = 200, message_id: int | None = None) -> list[Message]:
+    """The newest e-mails recorded, whoever they went to (the demo outbox only); or the one
+    numbered `message_id`."""
+    stmt = select(Message).where(Message.channel == Channel.EMAIL)
+    if message_id is not None:
+        stmt = stmt.where(Message.id == message_id)
+    return list(db.session.execute(stmt.order_by(Message.id.desc()).limit(limit)).scalars())
 
 
 def email_page_csp() -> str:

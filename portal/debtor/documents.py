@@ -37,16 +37,15 @@ def documents():
 @bp.get("/documents/emails/<int:message_id>")
 @debtor_required
 def email(message_id: int):
-    """One e-mail of the case, shown as it was sent (its own page, no script)."""
+    """One e-mail of the case, its text as sent, in a portal page (links still followable)."""
     found = read.case_email(g.case_id, message_id)
     if found is None:
         abort(404)
-    if not found.body_html:
-        g.preferred_language = found.language
-        return render_template("debtor/email_text.html", message=found)
-    response = make_response(found.body_html)
-    response.headers["Content-Security-Policy"] = read.email_page_csp()
-    return response
+    case = load_case(g.case_id)
+    g.preferred_language = case.debtor.language
+    return render_template(
+        "debtor/email_text.html", message=found, parts=read.text_with_links(found.body_text)
+    )
 
 
 @bp.get("/documents/<int:letter_id>.pdf")

@@ -3,6 +3,8 @@ neither the page itself nor a table inside it (a table that scrolls hides its la
 
 import pytest
 
+from portal.extensions import db
+from portal.models import Message
 from tests.browser.conftest import NARROWEST
 from tests.browser.tour import build_cases, tour
 
@@ -38,3 +40,7 @@ def test_no_debtor_page_scrolls_sideways_at_320_px(
 
     tour(page, live_server, cases, case_link(cases.wide), check)
     assert len(seen) >= 20
+    # The e-mail itself, as a phone's mail app shows it.
+    first_notice = db.session.get(Message, cases.email_id)
+    page.set_content(first_notice.body_html)
+    check(page, "first notice e-mail")

@@ -5,12 +5,17 @@ calling `check(page, name)` on each."""
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
 
 from portal.domain import schedule
 from portal.domain.ledger import DebtorKind
 from portal.domain.plan_states import Frequency
+from portal.domain.reminders import next_open
 from portal.extensions import db
-from portal.models import DebtLine, PlanProposal, SavedPaymentMethod
+from portal.models import DebtLine, Message, PlanProposal, SavedPaymentMethod
+from portal.services.reminders import run as reminders
 from portal.services.reminders.controls import unsubscribe_token
 
 
@@ -23,6 +28,7 @@ class Cases:
     paid: object  # paid in full online
     counter: object  # a collector's counter-offer waiting for the debtor
     payment_id: int
+    email_id: int  # the wide case's first notice, recorded
 
 
 def build_cases(factories, language: str) -> Cases:
@@ -76,7 +82,13 @@ def build_cases(factories, language: str) -> Cases:
         )
     )
     db.session.commit()
-    return Cases(wide, in_plan, paid, counter, payment.id)
+    # The first notices due (only the wide case's: the others are paid or in a plan), recorded.
+    at = next_open(dt.datetime.now(dt.UTC), ZoneInfo("Europe/Paris"), company.postcode)
+    reminders.run(at)
+    first = db.session.execute(
+        select(Message.id).where(Message.case_id == wide.id, Message.channel == "email")
+    ).scalar_one()
+    return Cases(wide, in_plan, paid, counter, payment.id, first)
 
 
 def log_in(page, base: str, case) -> None:
@@ -104,7 +116,12 @@ def tour(page, base: str, cases: Cases, link: str, check: Callable[[object, str]
     page.locator("main button[type=submit]").click()
     page.wait_for_url("**/case")
     check(page, "case")
-    for path, name in (("/pay", "pay"), ("/pay/method", "pay-method"), ("/documents", "documents")):
+    for path, name in (
+        ("/pay", "pay"),
+        ("/pay/method", "pay-method"),
+        ("/documents", "documents"),
+        (f"/documents/emails/{cases.email_id}", "email"),
+    ):
         at(path, name)
     at("/case/plan", "plan-form")
     page.fill("#count", "8")

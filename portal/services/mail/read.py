@@ -1,6 +1,8 @@
 """Recorded e-mails read back for the people they went to: a case's e-mails for its debtor (the
 Documents page, whatever their opt-out since), and every e-mail for the demo outbox."""
 
+import re
+
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -53,3 +55,15 @@ def email_page_csp() -> str:
         "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
         "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
     )
+
+
+_URL = re.compile(r"https?://[^\s<>\"]+")
+
+
+def text_with_links(text: str) -> list[tuple[str, bool]]:
+    """The text cut into (piece, is_a_link) so a template can make its web addresses links."""
+    parts, last = [], 0
+    for match in _URL.finditer(text or ""):
+        parts += [(text[last : match.start()], False), (match.group(0), True)]
+        last = match.end()
+    return [*parts, ((text or "")[last:], False)]

@@ -22,18 +22,24 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $
 translations: $(MO)
 
 # The demo: SQLite in the instance folder, its own secret key, demo data loaded once.
+# Ports from PORT (the portal) and STRIPE_DOUBLE_PORT (the local Stripe test double); a port
+# already taken stops here, before any login is printed.
+PORT ?= 5000
+STRIPE_DOUBLE_PORT ?= 12111
 run: $(VENV)/.installed $(MO)
+	@$(PY) tools/ports_free.py $(PORT) $(if $(STRIPE_SECRET_KEY),,$(STRIPE_DOUBLE_PORT))
 	PORTAL_ENV=demo $(FLASK) db upgrade
-	PORTAL_ENV=demo $(FLASK) portal demo
-	@# Payments: the local Stripe test double runs as its own process (killed when this stops),
-	@# unless STRIPE_SECRET_KEY names real Stripe test keys (see README).
-	@if [ -z "$$STRIPE_SECRET_KEY" ]; then \
-	  PORTAL_ENV=demo $(FLASK) portal stripe-double --port 12111 & double=$$!; \
+	@export PORTAL_BASE_URL="$${PORTAL_BASE_URL:-http://127.0.0.1:$(PORT)}"; \
+	if [ -z "$$STRIPE_SECRET_KEY" ]; then export STRIPE_API_BASE="http://127.0.0.1:$(STRIPE_DOUBLE_PORT)"; fi; \
+	PORTAL_ENV=demo $(FLASK) portal demo || exit 1; \
+	echo "Demo outbox (the e-mails recorded, as the debtor sees them): $$PORTAL_BASE_URL/demo/outbox"; \
+	if [ -z "$$STRIPE_SECRET_KEY" ]; then \
+	  PORTAL_ENV=demo $(FLASK) portal stripe-double --port $(STRIPE_DOUBLE_PORT) & double=$$!; \
 	  trap 'kill $$double 2>/dev/null' EXIT INT TERM; \
-	  echo "Stripe test double on http://127.0.0.1:12111 (pid $$double): pay with 4242 4242 4242 4242"; \
-	  PORTAL_ENV=demo $(FLASK) run --host 127.0.0.1 --port 5000; \
+	  echo "Stripe test double on $$STRIPE_API_BASE (pid $$double): pay with 4242 4242 4242 4242"; \
+	  PORTAL_ENV=demo $(FLASK) run --host 127.0.0.1 --port $(PORT); \
 	else \
-	  PORTAL_ENV=demo $(FLASK) run --host 127.0.0.1 --port 5000; \
+	  PORTAL_ENV=demo $(FLASK) run --host 127.0.0.1 --port $(PORT); \
 	fi
 
 # The whole suite on SQLite, then again on PostgreSQL when DATABASE_URL names one.

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from portal import cli, db_liveness, errors, i18n, security
 from portal.config import ROOT, from_environment
@@ -22,12 +23,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.bound_integers(app)
     register_extensions(app)
     register_payments(app)
+    app.url_map.converters["int"] = BoundedInt  # before any rule uses it
     register_blueprints(app)
     errors.register(app)
     cli.register(app)
     i18n.register_jinja(app)
     security.register(app)
     return app
+
+
+class BoundedInt(IntegerConverter):
+    """`<int:…>` ids fit a BIGINT: a larger number is a 404, never a database error."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**63 - 1, signed=False):  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def register_config(app: Flask, test_config: dict | None) -> None:
@@ -75,3 +84,7 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (main, debtor, staff, collector, creditor, admin, webhooks, api):
         app.register_blueprint(module.bp)
+    if app.config.get("DEMO_OUTBOX"):  # PORTAL_ENV=demo: never in production
+        from portal import demo
+
+        app.register_blueprint(demo.bp)

@@ -111,4 +111,8 @@ def from_environment(
         "PLACEMENT_MAX_BYTES": _int(env, "MAX_UPLOAD_MB", 50) * 1024 * 1024,
         "API_RATE_PER_MINUTE": _int(env, "API_RATE_PER_MINUTE", 120),  # requests per token
         "API_MAX_CASES": _int(env, "API_MAX_CASES", 1000),  # cases per POST /api/v1/cases
+        # The legal notice names the host of the service (LCEN article 6): name and address.
+        "HOSTING_PROVIDER": env.get("HOSTING_PROVIDER", ""),
+        # The demo outbox (/demo/outbox) lists every e-mail recorded: in the demo only.
+        "DEMO_OUTBOX": portal_env == "demo",
     }

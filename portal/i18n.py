@@ -1,6 +1,8 @@
 """Languages: choosing the locale, and formatting money and dates for it."""
 
 import datetime as dt
+import re
+from decimal import Decimal
 from functools import lru_cache
 
 from babel import Locale
@@ -76,6 +78,110 @@ def percent(ratio: float | None) -> str:
     return format_percent(ratio, "#,##0.#%", locale=_locale())
 
 
+def rate(basis_points: int | None) -> str:
+    """A yearly rate given in basis points, for the current locale: `10 %`, `10.5%`."""
+    if basis_points is None:
+        return ""
+    return format_percent(
+        Decimal(basis_points) / 10_000, locale=_locale(), decimal_quantization=False
+    )
+
+
+def interest_text(line) -> str:
+    """What a line's interest is: its rate (when known) and its period, in words."""
+    start = line.line.due_on if line.line else None
+    if line.interest_rate_bp is not None and start and line.interest_to:
+        return lazy_gettext(
+            "Interest at %(rate)s a year, from %(start)s to %(end)s",
+            rate=rate(line.interest_rate_bp),
+            start=date(start),
+            end=date(line.interest_to),
+        )
+    if start and line.interest_to:
+        return lazy_gettext(
+            "Late-payment interest, from %(start)s to %(end)s",
+            start=date(start),
+            end=date(line.interest_to),
+        )
+    return lazy_gettext("Interest")
+
+
+def _between_businesses(case) -> bool:
+    # Without a court title, the only charges a professional may owe are those of L441-10.
+    return case.debtor.kind == "professional" and not case.enforceable_title
+
+
+def charges_label(case) -> str:
+    """What a case's charges are: between businesses, the recovery indemnity and its basis."""
+    if _between_businesses(case):
+        return lazy_gettext("Fixed recovery indemnity (C. com. L441-10 and D441-5)")
+    return lazy_gettext("Other charges")
+
+
+def costs_rule(case) -> str:
+    """Which rule on recovery costs applies to this case's debtor, in one sentence."""
+    if _between_businesses(case):
+        return lazy_gettext(
+            "Between businesses, the law adds to a late invoice a fixed indemnity of €40 for "
+            "recovery costs and late-payment interest (French Commercial Code, articles L441-10 "
+            "and D441-5). Any other cost of this amicable recovery remains payable by the "
+            "creditor."
+        )
+    return lazy_gettext(
+        "The costs of this amicable recovery remain payable by the creditor: none is charged "
+        "to you (article L111-8 of the French Code of civil enforcement procedures)."
+    )
+
+
+def basis_sentence(lines) -> str:
+    """The R124-4 "basis of the debt" sentence, naming what the lines are (invoices, contracts)."""
+    kinds = {x.line.basis for x in lines if x.line is not None}
+    if kinds == {"invoice"}:
+        return lazy_gettext(
+            "Basis of the debt: the invoices listed above, with principal, interest and other "
+            "charges shown separately."
+        )
+    if kinds == {"contract"}:
+        return lazy_gettext(
+            "Basis of the debt: the contracts listed above, with principal, interest and other "
+            "charges shown separately."
+        )
+    return lazy_gettext(
+        "Basis of the debt: the invoices, contracts and other debts listed above, with "
+        "principal, interest and other charges shown separately."
+    )
+
+
+def line_label(line) -> str:
+    """What a debt line is: `Invoice F-12`, `Contract C-3`, or other charges."""
+    if line.line is None:
+        return lazy_gettext("Other charges")
+    kind = BASIS_LABELS.get(line.line.basis, BASIS_LABELS["other"])
+    return f"{kind} {line.line.document_number}"
+
+
+# Ledger memos the portal writes itself (stored in English, the data's language), translated
+# when shown; any other memo is a person's own words and is shown as written.
+_MEMOS = {
+    "Online payment": lazy_gettext("Online payment no. %(id)s"),
+    "Refund of online payment": lazy_gettext("Refund of online payment no. %(id)s"),
+    "Chargeback of online payment": lazy_gettext("Chargeback of online payment no. %(id)s"),
+    "Chargeback won of online payment": lazy_gettext(
+        "Chargeback reversed, online payment no. %(id)s"
+    ),
+}
+_MEMO = re.compile(r"^(?P<what>[A-Za-z ]+) #(?P<id>\d+)$")
+
+
+def memo_text(memo: str | None) -> str:
+    """A ledger memo in the current language: the portal's own memos are translated."""
+    found = _MEMO.match(memo or "")
+    label = _MEMOS.get(found.group("what")) if found else None
+    if label is None:
+        return memo or ""
+    return str(label) % {"id": found.group("id")}
+
+
 def iban(value: str | None) -> str:
     """An IBAN in groups of four, as printed on bank documents."""
     compact = (value or "").replace(" ", "")
@@ -104,6 +210,15 @@ def register_jinja(app: Flask) -> None:
     app.jinja_env.filters["date"] = date
     app.jinja_env.filters["iban"] = iban
     app.jinja_env.filters["percent"] = percent
+    app.jinja_env.filters["rate"] = rate
+    app.jinja_env.filters["memo"] = memo_text
+    app.jinja_env.globals.update(
+        interest_text=interest_text,
+        charges_label=charges_label,
+        line_label=line_label,
+        costs_rule=costs_rule,
+        basis_sentence=basis_sentence,
+    )
     app.jinja_env.add_extension("portal.services.mail.fragments.FragmentCache")  # e-mails
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.globals["get_locale"] = get_locale
@@ -206,7 +321,7 @@ ACTOR_LABELS = {
 BASIS_LABELS = {
     "invoice": lazy_gettext("Invoice"),
     "contract": lazy_gettext("Contract"),
-    "other": lazy_gettext("Other"),
+    "other": lazy_gettext("Other debt"),
 }
 PROPOSAL_STATUS_LABELS = {
     "pending": lazy_gettext("Waiting for a decision"),

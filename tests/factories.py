@@ -87,6 +87,7 @@ def case(
     interest: int = 0,
     fee: int = 0,
     payments: tuple[int, ...] = (),
+    interest_rate_bp: int | None = None,
     **values,
 ) -> Case:
     """A case with one debt line per amount in `lines`, optional interest, fee and payments."""
@@ -118,7 +119,14 @@ def case(
             found, EntryKind.PRINCIPAL, amount, occurred_on=line.issued_on, debt_line_id=line.id
         )
         if interest:
-            add_entry(found, EntryKind.INTEREST, interest, occurred_on=today, debt_line_id=line.id)
+            add_entry(
+                found,
+                EntryKind.INTEREST,
+                interest,
+                occurred_on=today,
+                debt_line_id=line.id,
+                annual_rate_bp=interest_rate_bp,
+            )
         if fee:
             add_entry(found, EntryKind.FEE, fee, occurred_on=today, debt_line_id=line.id)
     for amount in payments:

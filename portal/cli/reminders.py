@@ -86,12 +86,22 @@ def send_reminders(dry_run, at_text, limit, weekly_cap, instalments, verbose, wo
     when = at.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
     verb = "would record" if dry_run else "recorded"
     click.echo(
-        f"{'DRY RUN ' if dry_run else ''}as of {when}: {report.contacts} step(s) {verb} "
+        f"{'DRY RUN ' if dry_run else ''}as of {when}: {report.steps} step(s) {verb} "
         f"({report.emails} e-mail(s), {report.letters} letter(s))."
     )
-    if not dry_run:
+    if not dry_run and current_app.config.get("MAIL_SERVER"):
         click.echo(f"Delivered: {report.delivered}; left pending after an SMTP error: "
                    f"{report.failed}.")  # fmt: skip
+    elif not dry_run and report.emails:
+        click.echo(
+            f"NOT SENT: no mail server is set (MAIL_SERVER), so the {report.emails} e-mail(s) "
+            "were recorded only. Staff see them on each case page"
+            + (
+                f"; open the demo outbox at {current_app.config['PORTAL_BASE_URL']}/demo/outbox."
+                if current_app.config["PORTAL_ENV"] == "demo"
+                else "."
+            )
+        )
     for reason, count in sorted(report.skipped.items()):
         click.echo(f"  skipped {count}: {REASONS.get(reason, reason)}")
     held = reminders.not_due_counts(at)
@@ -114,8 +124,14 @@ def reminder_sequence(creditor_id: int, reset: bool, steps: tuple[str, ...]) -> 
     Example: 0:email:first_notice:courteous 10:email:reminder:firm
     30:email+letter:formal_notice:formal
     """
+    from portal.extensions import db
+    from portal.models import Creditor
     from portal.services.reminders.controls import sequence_of, set_sequence
 
+    if db.session.get(Creditor, creditor_id) is None:
+        raise click.BadParameter(
+            f"no creditor has the id {creditor_id}", param_hint="--creditor-id"
+        )
     try:
         if reset:
             shown = set_sequence(creditor_id, None)

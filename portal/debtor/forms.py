@@ -12,7 +12,7 @@ class LoginForm(FlaskForm):
     reference = StringField(
         _l("Case reference"),
         validators=[
-            DataRequired(_l("Enter the reference printed on your letter.")),
+            DataRequired(_l("Enter the reference printed on your letter or e-mail.")),
             Length(max=40),
         ],
         description=_l("Printed on your letter or e-mail, for example 7KQ-M4R-T9X."),

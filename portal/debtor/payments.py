@@ -53,7 +53,7 @@ def _case():
     return case
 
 
-def _with_checkout_csp(response):
+def with_checkout_csp(response):
     """Allow this page's form to lead to the hosted checkout (Chrome applies form-action to the
     redirect that follows a POST)."""
     origin = current_app.config["STRIPE_CHECKOUT_ORIGIN"]
@@ -118,7 +118,7 @@ def pay():
         else:
             if payment.status == PaymentStatus.FAILED or not payment.checkout_url:
                 return provider_trouble_page(case)
-            return _with_checkout_csp(make_response("", 303, {"Location": payment.checkout_url}))
+            return with_checkout_csp(make_response("", 303, {"Location": payment.checkout_url}))
         error = _("Please check the amount.")
     if request.method == "GET" or not form.nonce.data:
         form.nonce.data = payment_service.new_nonce()
@@ -133,7 +133,7 @@ def pay():
         method=methods.saved_method(case.id) if opts.instalment else None,
         setup_form=SetupForm(),
     )
-    return _with_checkout_csp(make_response(html, status))
+    return with_checkout_csp(make_response(html, status))
 
 
 @bp.get("/pay/payments/<int:payment_id>")
@@ -192,7 +192,7 @@ def payment_method():
             )
         except GatewayError:
             return provider_trouble_page(case)
-        return _with_checkout_csp(make_response("", 303, {"Location": url}))
+        return with_checkout_csp(make_response("", 303, {"Location": url}))
     html = render_template(
         "debtor/pay_method.html",
         case=case,
@@ -201,4 +201,4 @@ def payment_method():
         done=request.args.get("done") == "1",
         in_plan=in_plan,
     )
-    return _with_checkout_csp(make_response(html))
+    return with_checkout_csp(make_response(html))

@@ -1,6 +1,7 @@
 """The debtor's payment plan: propose (preview, review, confirm), withdraw, answer, download."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from flask import (
     abort,
@@ -18,16 +19,20 @@ from flask_babel import gettext as _
 from portal.debtor import bp
 from portal.debtor.plan_forms import ConsentForm, EmptyForm, PlanForm
 from portal.domain import schedule
+from portal.domain.budget import Suggestion, suggest_plan
+from portal.domain.factors import parse_date_of_birth
 from portal.domain.money import to_decimal
+from portal.domain.plan_states import Frequency
 from portal.domain.policy import Outcome
 from portal.domain.states import CaseStatus
 from portal.extensions import db
 from portal.models import Plan
 from portal.security import debtor_required
-from portal.services.cases.overview import load_case
+from portal.services.cases.overview import load_case, the_agency
 from portal.services.plans import current as plans
 from portal.services.plans import decide
 from portal.services.plans.pdf import schedule_pdf
+from portal.services.plans.policy import policy_for
 
 
 @bp.app_context_processor
@@ -59,11 +64,8 @@ def _form_state(case, form: PlanForm, action: str):
             if not form.income.errors and not form.expenses.errors:
                 form.income.errors.append(_("Enter your monthly income and expenses."))
             return 422, None, None
-        suggestion = schedule.affordable_instalment(*budget)
-        if suggestion > 0:
-            form.mode.data = "amount"
-            form.amount.data = str(to_decimal(suggestion, case.currency)).replace(".", ",")
-        else:
+        suggestion = _budget_advice(case, form, balance, schedule.affordable_instalment(*budget))
+        if suggestion.plan is None:
             return 200, None, suggestion
     plan_request = form.plan_request(case.currency, decide.today(), balance)
     if plan_request is None or form.income.errors or form.expenses.errors:
@@ -74,6 +76,34 @@ def _form_state(case, form: PlanForm, action: str):
         form.count.errors.append(_("Too many instalments for this amount."))
         return 422, None, suggestion
     return 200, result, suggestion
+
+
+@dataclass(frozen=True)
+class BudgetAdvice:
+    """What the budget helper found: the affordable monthly amount and a plan that fits both
+    the budget and the creditor's policy (None when no such plan exists)."""
+
+    affordable: int
+    plan: Suggestion | None
+
+
+def _budget_advice(case, form: PlanForm, balance: int, affordable: int) -> BudgetAdvice:
+    """Look for a plan within the budget that is approved at once; put it in the form."""
+    today = decide.today()
+    first = parse_date_of_birth(form.first_due_on.data or "")
+    if first is None or first < today:
+        first = today + dt.timedelta(days=7)
+    plan = suggest_plan(policy_for(case.creditor), balance, affordable, first, today)
+    if plan is not None:
+        form.mode.data = "count"
+        form.count.data = str(plan.count)
+        form.frequency.data = Frequency.MONTHLY.value
+        form.first_due_on.data = first.strftime("%d/%m/%Y")
+        form.first_amount.data = str(plan.first_amount) if plan.first_amount else ""
+    elif affordable > 0:  # what the debtor can afford, for a proposal a collector reviews
+        form.mode.data = "amount"
+        form.amount.data = str(to_decimal(affordable, case.currency)).replace(".", ",")
+    return BudgetAdvice(affordable, plan)
 
 
 @bp.route("/case/plan", methods=["GET", "POST"])
@@ -104,6 +134,7 @@ def plan_propose():
         "suggestion": suggestion,
         "review": result is not None and result.verdict.outcome is not Outcome.REFUSED,
         "balance": decide.balance_of(case),
+        "agency": the_agency(),
     }
     return render_template("debtor/plan_form.html", **context), status
 

@@ -2,12 +2,23 @@
 
 from datetime import timedelta
 
-from flask import abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import format_time
 from flask_babel import gettext as _
 
 from portal.debtor import bp
 from portal.debtor.forms import FactorForm, LoginForm
+from portal.debtor.payments import with_checkout_csp
 from portal.domain.factors import FactorKind
 from portal.domain.references import InvalidReference
 from portal.errors import render_error
@@ -71,8 +82,8 @@ def login():
         except InvalidReference:
             form.reference.errors.append(
                 _(
-                    "This reference is not valid. Check it against your letter: it has 9 letters "
-                    "and digits, like 7KQ-M4R-T9X."
+                    "This reference is not valid. Check it against your letter or e-mail: it has "
+                    "9 letters and digits, like 7KQ-M4R-T9X."
                 )
             )
         except auth.RateLimited as exc:
@@ -96,7 +107,7 @@ def _link_problem(exc: Exception):
             400,
             _(
                 "This link is not valid. It may have been cut or changed. "
-                "You can still log in with the reference on your letter."
+                "You can still log in with the reference on your letter or e-mail."
             ),
             offer_login=True,
         )
@@ -104,7 +115,7 @@ def _link_problem(exc: Exception):
         410,
         _(
             "This link has expired or has been replaced by a newer one. "
-            "You can log in with the reference on your letter."
+            "You can log in with the reference on your letter or e-mail."
         ),
         offer_login=True,
     )
@@ -147,18 +158,27 @@ def link(token: str):
 @debtor_required
 def case():
     """What is owed, why, and what the debtor can do about it."""
+    payments_enabled = bool(current_app.config.get("PAYMENTS_ENABLED"))
     page = load_case_page(g.case_id)
     if page is None:
         session.clear()
         abort(404)
     g.preferred_language = page.case.debtor.language
-    return render_page(
+    html = render_page(
         CASE_PAGE,
         o=page.overview,
         ps=page.plans,
         online=page.payments,
-        payments_enabled=bool(current_app.config.get("PAYMENTS_ENABLED")),
+        method=page.method,
+        payments_enabled=payments_enabled,
     )
+    return _case_response(html, payments_enabled)
+
+
+def _case_response(html, payments_enabled: bool):
+    """The page; its "pay now" form may lead to the hosted checkout (CSP form-action)."""
+    response = make_response(html)
+    return with_checkout_csp(response) if payments_enabled else response
 
 
 case.reads_only = True  # its session check reads without a transaction, as the page does

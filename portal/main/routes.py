@@ -1,4 +1,5 @@
-"""Health check, language switch and the rights page."""
+"""Health check, language switch, and the pages every visitor may read: rights, privacy,
+legal notice, help when struggling to pay."""
 
 from flask import current_app, redirect, render_template, request, session
 from sqlalchemy import text
@@ -8,7 +9,7 @@ from portal.legal import L111_8_AL2_AL3
 from portal.main import bp
 from portal.models import Debtor
 from portal.security import current_debtor_case_id, public, safe_next
-from portal.services.cases.overview import load_case
+from portal.services.cases.overview import load_case, the_agency
 
 
 @bp.get("/healthz")
@@ -45,3 +46,24 @@ def language():
 def rights():
     """Your rights: the amicable stage, collection costs, and the text of CPCE L111-8."""
     return render_template("main/rights.html", statute=L111_8_AL2_AL3)
+
+
+@bp.get("/privacy")
+@public
+def privacy():
+    """The privacy notice: data held, purposes, legal basis, retention, rights, the CNIL."""
+    return render_template("main/privacy.html", agency=the_agency())
+
+
+@bp.get("/legal-notice")
+@public
+def legal_notice():
+    """The agency's legal notice (publisher, host, regulated activity)."""
+    return render_template("main/legal_notice.html", agency=the_agency())
+
+
+@bp.get("/help")
+@public
+def struggling():
+    """Struggling to pay: who helps (Banque de France, social services, budget advice)."""
+    return render_template("main/help.html", agency=the_agency())

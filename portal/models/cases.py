@@ -102,6 +102,9 @@ class LedgerEntry(Base):
     currency: Mapped[str] = mapped_column(String(3))
     occurred_on: Mapped[dt.date] = mapped_column(Date)
     memo: Mapped[str | None] = mapped_column(String(200))
+    # Interest only: the yearly rate applied, in basis points (1000 = 10 %); its period runs
+    # from the line's due date to `occurred_on`. None when the creditor did not give it.
+    annual_rate_bp: Mapped[int | None] = mapped_column(Integer)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -112,6 +115,10 @@ class LedgerEntry(Base):
             " OR (kind IN ('payment', 'write_off') AND amount < 0)"
             " OR kind = 'adjustment'",
             name="amount_sign",
+        ),
+        CheckConstraint(
+            "annual_rate_bp IS NULL OR (kind = 'interest' AND annual_rate_bp >= 0)",
+            name="rate_of_interest",
         ),
         Index("ix_ledger_entries_case_id_kind", "case_id", "kind"),
     )

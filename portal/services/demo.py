@@ -22,6 +22,7 @@ from portal.extensions import db
 from portal.models import Agency, Case, Creditor, DebtLine, Debtor, Role, StaffUser
 from portal.models.base import utcnow
 from portal.security import case_link
+from portal.services import demo_letters
 from portal.services.access.login import hash_password
 from portal.services.cases.ledger import add_entry
 
@@ -244,7 +245,12 @@ def _load_case(spec: dict, external_reference: str, creditor: Creditor, rng, tod
             interest = line_spec["amount"] * line_spec["age_days"] * 10 // (100 * 365)
             if interest:
                 add_entry(
-                    case, EntryKind.INTEREST, interest, occurred_on=today, debt_line_id=line.id
+                    case,
+                    EntryKind.INTEREST,
+                    interest,
+                    occurred_on=today,
+                    debt_line_id=line.id,
+                    annual_rate_bp=1_000,
                 )
                 total += interest
         if spec.get("recovery_indemnity"):
@@ -309,13 +315,14 @@ def load_demo(
             ),
         )
         staff.append(DemoStaff(email=email, password=password, role=str(role), totp_secret=totp))
-    debtors = []
+    debtors, cases = [], []
     for n, spec in enumerate(_case_specs(rng, today), start=1):
         creditor = creditors[spec["creditor"]]
         external = f"DEMO-{n:03d}"
         case = db.session.execute(
             select(Case).filter_by(creditor_id=creditor.id, external_reference=external)
         ).scalar_one_or_none() or _load_case(spec, external, creditor, rng, today)
+        cases.append(case)
         kind = FactorKind(creditor.verification_factor)
         factor = (
             case.debtor.postcode
@@ -330,5 +337,9 @@ def load_demo(
                 link=case_link(case.id, case.link_version),
             )
         )
+    db.session.flush()
+    with_letters = demo_letters.first_open_case(cases)
+    if with_letters is not None:
+        demo_letters.give_letters(with_letters)
     db.session.commit()
     return debtors, staff

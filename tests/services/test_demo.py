@@ -108,3 +108,18 @@ def test_create_staff_command(runner, db, factories):
         ]
     )
     assert short.exit_code != 0 and "12 characters" in short.output
+
+
+def test_a_demo_case_has_its_formal_notice_letter_once(app, db):
+    from portal.models import Channel, Message
+    from portal.services.reminders.letters import case_letters, letter_pdf
+
+    load_demo(app.config["SECRET_KEY"])
+    load_demo(app.config["SECRET_KEY"])
+    letters = db.session.execute(select(Message).where(Message.channel == Channel.LETTER))
+    letters = letters.scalars().all()
+    assert sorted(m.template for m in letters) == ["letter_first_notice", "letter_formal_notice"]
+    case = db.session.get(Case, letters[0].case_id)
+    assert [m.template for m in case_letters(case.id)][0] == "letter_formal_notice"
+    formal = next(m for m in letters if m.template == "letter_formal_notice")
+    assert letter_pdf(formal, case).startswith(b"%PDF")

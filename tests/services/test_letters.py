@@ -48,9 +48,12 @@ def letter_of(db, case) -> Message:
 
 def test_first_notice_letter(factories, db):
     factories.agency()
-    with time_machine.travel(TUESDAY - dt.timedelta(days=1)):  # the ledger before the letter
+    with time_machine.travel(TUESDAY - dt.timedelta(hours=1), tick=False):  # before the letter
         case = factories.case(
-            debtor_=factories.debtor(email=None, language="en"), lines=(10_000, 5_000), interest=250
+            debtor_=factories.debtor(email=None, language="en"),
+            lines=(10_000, 5_000),
+            interest=250,
+            interest_rate_bp=1_050,
         )
     run_at(TUESDAY)
     letter = letter_of(db, case)
@@ -62,6 +65,12 @@ def test_first_notice_letter(factories, db):
     assert case.creditor.legal_name in text and case.creditor.address_line1 in text
     assert case.debtor.display_name in text and "75011 Paris" in text
     assert "€100.00" in text and "€50.00" in text and "€2.50" in text
+    # Each line says what it is, and its interest its rate and period.
+    assert "Debt (due on)" in text and "Invoice (due on)" not in text
+    assert f"Invoice F-{case.external_reference[4:]}-0 (2 May 2026)" in text
+    assert "Interest at 10.5% a year, from 2 May 2026 to 1 Jun 2026" in text
+    assert "Basis of the debt: the invoices listed above" in text
+    assert "none is charged to you (article L111-8" in text
     assert "Balance due: €155.00" in text and "We ask you to pay €155.00." in text
     assert "FR7630006000011234567890189" in text
     # A short address and the reference, never the long signed token.
@@ -89,7 +98,7 @@ def test_formal_notice_letter_recalls_the_first_notice_and_never_changes(smtp, f
 
 def test_french_letter(factories, db):
     factories.agency()
-    with time_machine.travel(TUESDAY - dt.timedelta(days=1)):  # the ledger before the letter
+    with time_machine.travel(TUESDAY - dt.timedelta(hours=1), tick=False):  # before the letter
         case = factories.case(debtor_=factories.debtor(email=None, language="fr"))
     run_at(TUESDAY)
     text = text_of(letters.letter_pdf(letter_of(db, case), case))

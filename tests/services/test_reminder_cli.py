@@ -65,7 +65,32 @@ def test_sequence_show_set_reset(runner, factories):
     )
     assert sequence_of(creditor.id) == DEFAULT_SEQUENCE
     missing = runner.invoke(args=["portal", "reminder-sequence", "--creditor-id", "999999"])
-    assert missing.exit_code == 0  # showing: the default applies to any id
+    assert missing.exit_code == 2 and "no creditor has the id 999999" in missing.output
+    setting = runner.invoke(args=["portal", "reminder-sequence", "--creditor-id", "999999", *steps])
+    assert setting.exit_code == 2
+
+
+def test_a_step_with_an_email_and_a_letter_counts_once(runner, factories):
+    case = factories.case()
+    steps = ["0:email+letter:first_notice:courteous"]
+    runner.invoke(args=["portal", "reminder-sequence", "--creditor-id", str(case.creditor_id),
+                        *steps])  # fmt: skip
+    with time_machine.travel(TUESDAY_UTC, tick=False):
+        dry = runner.invoke(args=["portal", "send-reminders", "--dry-run"])
+        result = runner.invoke(args=["portal", "send-reminders"])
+    assert "1 step(s) would record (1 e-mail(s), 1 letter(s))" in dry.output
+    assert "1 step(s) recorded (1 e-mail(s), 1 letter(s))" in result.output
+
+
+def test_without_a_mail_server_it_says_the_emails_were_not_sent(runner, factories, app):
+    factories.case()
+    assert not app.config["MAIL_SERVER"]
+    with time_machine.travel(TUESDAY_UTC, tick=False):
+        result = runner.invoke(args=["portal", "send-reminders"])
+    assert result.exit_code == 0, result.output
+    assert "NOT SENT: no mail server is set (MAIL_SERVER)" in result.output
+    assert "the 1 e-mail(s) were recorded only" in result.output
+    assert "Delivered" not in result.output
 
 
 def test_workers_need_a_real_run_on_postgresql(runner, db):

@@ -80,7 +80,12 @@ def test_first_notice_carries_every_mention(smtp, factories, db):
     assert "Agence Test SAS" in text and "1 rue du Test" in text
     assert "carries out amicable debt recovery" in text
     assert case.creditor.legal_name in text and case.creditor.address_line1 in text
-    assert "principal €123.45, interest €10.00, other charges €0.00" in text
+    assert "principal €123.45, interest €10.00, charges €0.00" in text
+    # What each line is, what its interest is, which rule on costs applies to a consumer.
+    assert f"- Invoice F-{case.external_reference[4:]}-0 (due on 2 May 2026):" in text
+    assert "Late-payment interest, from 2 May 2026 to 1 Jun 2026" in text
+    assert "Basis of the debt: the invoices listed above" in text
+    assert "none is charged to you (article L111-8" in text
     assert "Balance due: €133.45" in text
     assert "We ask you to pay €133.45." in text
     assert "FR7630006000011234567890189" in text

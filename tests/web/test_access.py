@@ -130,6 +130,8 @@ def test_get_routes(web_app, world, role):
             expected = {404}  # case A belongs to another creditor: not even its existence shows
         if rule.endpoint == "staff.set_password":
             expected = {410}  # a case link is no password link
+        if role == "debtor" and rule.endpoint == "debtor.certificate":
+            expected = {404}  # case A still owes money: no certificate of payment in full yet
         assert response.status_code in expected, (rule.rule, role, response.status_code)
         if response.status_code == 302 and access != "public":
             target = response.headers["Location"]

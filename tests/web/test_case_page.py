@@ -149,7 +149,9 @@ def test_the_page_is_what_flasks_render_template_writes(web_app, factories, lang
             "o": page.overview,
             "ps": page.plans,
             "online": page.payments,
+            "method": page.method,
             "payments_enabled": True,
+            "form_nonce": lambda: "one-nonce",  # fresh at each render otherwise
         }
         assert render_page(CASE_PAGE, **context) == render_template(CASE_PAGE, **context)
         assert ("Montant dû" if language == "fr" else "Amount due") in render_page(

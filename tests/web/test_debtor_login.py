@@ -52,7 +52,7 @@ def test_typo_in_reference_is_explained_without_lookup(client, factories):
 def test_empty_fields_get_messages_not_errors(client):
     response = login(client, "", "", headers={"Accept-Language": "en"})
     assert response.status_code == 422
-    assert "Enter the reference printed on your letter." in response.text
+    assert "Enter the reference printed on your letter or e-mail." in response.text
 
 
 def test_rate_limit_holds_across_two_app_instances(app_factory, factories):

@@ -37,6 +37,7 @@ def test_amounts_lines_and_payments(client, factories):
         debtor_=factories.debtor(DebtorKind.PROFESSIONAL),
         lines=(100_000, 23_456),
         interest=1_000,
+        interest_rate_bp=1_000,
         fee=4_000,
         payments=(50_000,),
     )
@@ -44,7 +45,10 @@ def test_amounts_lines_and_payments(client, factories):
     page = text_of(client.get("/case").text)
     assert "Amount due €834.56" in page
     assert "Principal €1,000.00" in page and "Principal €234.56" in page
-    assert "Interest €10.00" in page and "Other charges €40.00" in page
+    # Interest with its rate and period; the B2B indemnity named with its legal basis.
+    assert "Interest at 10% a year, from 2 May 2026 to 1 Jun 2026 €10.00" in page
+    assert "Fixed recovery indemnity (C. com. L441-10 and D441-5) €40.00" in page
+    assert "Other charges" not in page
     assert "Total of the lines €1,334.56" in page
     assert "Payment" in page and "-€500.00" in page
     assert "Balance due €834.56" in page
@@ -121,7 +125,8 @@ def test_overview_query_count_is_bounded(client, web_app, factories):
     for n in range(3):
         factories.online_payment(big_plan, 1_000 + n)
     counts = statement_counts(client, web_app, (with_plan, big_plan))
-    assert counts[0] == counts[1] <= 9, counts  # + proposals, plan, instalments, payments...
+    # + proposals, plan, instalments, payments..., and the saved payment method of a live plan
+    assert counts[0] == counts[1] <= 10, counts
 
 
 def statement_counts(client, web_app, cases) -> list[int]:

@@ -135,14 +135,31 @@ def test_beyond_the_hard_limit_the_nearest_plan_is_offered_and_usable(client, ca
 def test_the_budget_suggests_an_amount_and_is_kept_only_when_sent(client, case, db):
     log_in(client, case)
     response = send(client, plan_data(income="2 000", expenses="1 500"), action="budget")
-    assert "about €250.00 a month" in text_of(response.text)
-    assert 'name="amount" type="text" value="250,00"' in response.text
+    text = text_of(response.text)
+    assert "about €250.00 a month" in text
+    # The quickest plan within the budget that the creditor's policy approves at once.
+    assert "3 monthly instalments of at most €200.00 fit it and the creditor accepts" in text
+    assert 'name="count" type="text" value="3"' in response.text
+    assert "This plan fits the creditor's rules: it will be accepted at once." in text
     assert count_rows(db, PlanProposal) == 0
     data = plan_data(mode="amount", amount="250", income="2 000", expenses="1 500", consent="y")
     assert send(client, data, action="confirm").status_code == 303
     proposal = db.session.execute(select(PlanProposal)).scalar_one()
     assert (proposal.budget_income, proposal.budget_expenses) == (200_000, 150_000)
     assert [line.amount for line in proposal.lines] == [25_000, 25_000, 10_000]
+
+
+def test_a_budget_no_accepted_plan_fits_says_so_and_offers_what_remains(client, case, db):
+    log_in(client, case)
+    response = send(client, plan_data(income="1 540", expenses="1 500"), action="budget")
+    assert response.status_code == 200
+    text = text_of(response.text)
+    assert "about €20.00 a month leaves room" in text
+    assert "no plan within it can be accepted at once" in text
+    assert "a collector will review it" in text and 'href="/help"' in response.text
+    assert "fits the creditor's rules" not in text  # nothing is suggested that would be refused
+    assert 'name="amount" type="text" value="20,00"' in response.text
+    assert count_rows(db, PlanProposal) == 0
 
 
 def test_live_preview_endpoint(client, case):

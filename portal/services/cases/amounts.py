@@ -19,6 +19,8 @@ class LineAmounts:
     principal: int = 0
     interest: int = 0
     charges: int = 0
+    interest_rate_bp: int | None = None  # the yearly rate of its interest, when given
+    interest_to: dt.date | None = None  # the end of the interest period (from the due date)
 
     @property
     def total(self) -> int:
@@ -74,11 +76,13 @@ def amounts_for(case_ids: list[int], as_of: dt.datetime | None = None) -> dict[i
         LedgerEntry.debt_line_id,
         LedgerEntry.kind,
         func.sum(LedgerEntry.amount),
+        func.max(LedgerEntry.annual_rate_bp),
+        func.max(LedgerEntry.occurred_on),
     ).where(LedgerEntry.case_id.in_(case_ids))
     if as_of is not None:
         stmt = stmt.where(LedgerEntry.created_at <= as_of)
     loose: dict[int, LineAmounts] = defaultdict(lambda: LineAmounts(None))
-    for case_id, line_id, kind, amount in db.session.execute(
+    for case_id, line_id, kind, amount, rate, last_on in db.session.execute(
         stmt.group_by(LedgerEntry.case_id, LedgerEntry.debt_line_id, LedgerEntry.kind)
     ):
         amount = int(amount)
@@ -90,6 +94,8 @@ def amounts_for(case_ids: list[int], as_of: dt.datetime | None = None) -> dict[i
             kind, "charges"
         )
         setattr(target, attribute, getattr(target, attribute) + amount)
+        if kind == EntryKind.INTEREST:
+            target.interest_rate_bp, target.interest_to = rate, last_on
     for case_id, extra in loose.items():
         result[case_id].lines.append(extra)
     return result

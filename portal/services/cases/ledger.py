@@ -17,11 +17,13 @@ def add_entry(
     debt_line_id: int | None = None,
     memo: str | None = None,
     staff_user_id: int | None = None,
+    annual_rate_bp: int | None = None,
 ) -> LedgerEntry:
     """Append one checked entry to the case's ledger (the caller commits).
 
     Raises a LedgerRuleError, e.g. CollectionFeeNotAllowed for a fee on a consumer's case
-    without an enforceable title (CPCE L111-8).
+    without an enforceable title (CPCE L111-8). `annual_rate_bp`: an interest entry's yearly
+    rate in basis points, shown to the debtor with its period.
     """
     check_entry(kind, amount, DebtorKind(case.debtor.kind), case.enforceable_title)
     entry = LedgerEntry(
@@ -32,6 +34,7 @@ def add_entry(
         currency=case.currency,
         occurred_on=occurred_on,
         memo=memo,
+        annual_rate_bp=annual_rate_bp if kind is EntryKind.INTEREST else None,
         created_by_id=staff_user_id,
     )
     db.session.add(entry)

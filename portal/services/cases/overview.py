@@ -22,6 +22,8 @@ class LineAmounts:
     principal: int = 0
     interest: int = 0
     charges: int = 0
+    interest_rate_bp: int | None = None  # the latest interest entry's yearly rate
+    interest_to: dt.date | None = None  # the end of the interest period (from the due date)
 
     @property
     def total(self) -> int:
@@ -75,6 +77,11 @@ def load_case(case_id: int) -> Case | None:
     return db.session.execute(stmt).scalar_one_or_none()
 
 
+def the_agency() -> Agency | None:
+    """The agency running this installation (one at most), or None before it is set up."""
+    return db.session.execute(_AGENCY).scalar_one_or_none()
+
+
 def load_case_by_reference(reference: str) -> Case | None:
     """Like load_case, by canonical reference."""
     stmt = (
@@ -125,6 +132,7 @@ _LINES_AND_ENTRIES = union_all(
         DebtLine.basis,
         DebtLine.document_number,
         DebtLine.description.label("text"),
+        _typed_null(LedgerEntry.annual_rate_bp).label("rate"),
     ).where(DebtLine.case_id == bindparam("case_id")),
     select(
         literal(2),
@@ -137,6 +145,7 @@ _LINES_AND_ENTRIES = union_all(
         _typed_null(DebtLine.basis),
         _typed_null(DebtLine.document_number),
         LedgerEntry.memo,
+        LedgerEntry.annual_rate_bp,
     ).where(LedgerEntry.case_id == bindparam("case_id")),
 ).order_by(text("part"), text("sort_on"), text("id"))
 _AGENCY = select(Agency)
@@ -169,6 +178,11 @@ def overview(case: Case, *, agency: Agency | None | object = _READ) -> Overview:
             target = by_line.get(entry.debt_line_id, loose)
             attribute = _CHARGE_ATTRIBUTE.get(entry.kind, "charges")
             setattr(target, attribute, getattr(target, attribute) + entry.amount)
+            if entry.kind == EntryKind.INTEREST:
+                target.interest_to = max(target.interest_to or entry.occurred_on, entry.occurred_on)
+                target.interest_rate_bp = (
+                    row.rate if row.rate is not None else target.interest_rate_bp
+                )
         else:
             movements.append(entry)
     if agency is _READ:

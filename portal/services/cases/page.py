@@ -14,8 +14,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.domain.payments import RECEIVED
 from portal.extensions import db
-from portal.models import Agency, Case, Creditor, Debtor, Payment, PlanProposal
+from portal.models import Agency, Case, Creditor, Debtor, Payment, PlanProposal, SavedPaymentMethod
 from portal.services.cases.overview import Overview, overview
+from portal.services.payments.methods import saved_method
 from portal.services.plans import current as plans
 
 
@@ -56,6 +57,7 @@ class CasePage:
     overview: Overview
     plans: plans.PlanSummary
     payments: list[Payment]
+    method: SavedPaymentMethod | None = None  # for a live plan: where instalments are charged
 
     @property
     def case(self) -> Case:
@@ -85,4 +87,5 @@ def load_case_page(case_id: int) -> CasePage | None:
     payments = (
         list(db.session.execute(_PAYMENTS, {"case_id": case_id}).scalars()) if has_payments else []
     )
-    return CasePage(overview(case, agency=agency), summary, payments)
+    method = saved_method(case_id) if summary.live else None
+    return CasePage(overview(case, agency=agency), summary, payments, method)

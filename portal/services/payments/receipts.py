@@ -85,6 +85,15 @@ def receipt_for(payment_id: int) -> Receipt | None:
     ).scalar_one_or_none()
 
 
+def case_receipts(case_id: int) -> list[Receipt]:
+    """The receipts of a case, newest first."""
+    return list(
+        db.session.execute(
+            select(Receipt).where(Receipt.case_id == case_id).order_by(Receipt.id.desc())
+        ).scalars()
+    )
+
+
 def pdf(receipt: Receipt, case: Case, language: str) -> bytes:
     """The receipt as a PDF in `language`."""
     agency = db.session.execute(select(Agency)).scalar_one_or_none()

@@ -174,12 +174,31 @@ class PlanSummary:
         return self.plan is not None and self.plan.status in LIVE_PLAN
 
     @property
+    def next_instalment(self) -> Instalment | None:
+        """The live plan's earliest instalment not yet fully paid (what "pay now" pays)."""
+        if not self.live:
+            return None
+        return next((i for i in self.plan.instalments if i.status != InstalmentStatus.PAID), None)
+
+    @property
     def last_decision(self) -> PlanProposal | None:
         """The newest proposal, when it ended without a plan (rejected, declined, withdrawn)."""
         ended = {ProposalStatus.REJECTED, ProposalStatus.DECLINED, ProposalStatus.WITHDRAWN}
         if self.proposals and self.proposals[0].status in ended:
             return self.proposals[0]
         return None
+
+
+def case_plans(case_id: int) -> list[Plan]:
+    """Every plan the case has had (agreed, then active, completed, broken...), newest first."""
+    return list(
+        db.session.execute(
+            select(Plan)
+            .options(selectinload(Plan.proposal))
+            .where(Plan.case_id == case_id)
+            .order_by(Plan.id.desc())
+        ).scalars()
+    )
 
 
 def summary(case_id: int) -> PlanSummary:

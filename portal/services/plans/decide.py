@@ -29,7 +29,7 @@ from portal.services.plans.current import _case_balance
 from portal.services.plans.policy import policy_for
 
 # Version of the agreement text the debtor consents to (templates/debtor/_plan_agreement.html).
-AGREEMENT_VERSION = "2026-11-1"
+AGREEMENT_VERSION = "2026-12-1"  # adds how instalments are paid
 
 
 class PlanError(Exception):

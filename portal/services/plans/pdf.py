@@ -1,11 +1,12 @@
 """The plan's schedule (échéancier) as a PDF, in the debtor's language."""
 
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.i18n import INSTALMENT_STATUS_LABELS, PLAN_STATUS_LABELS, date, money
+from portal.i18n import INSTALMENT_STATUS_LABELS, PLAN_STATUS_LABELS, date, iban, money
 from portal.models import Agency, Case, Plan
 from portal.pdf import Document
 from portal.services.mail.outbox import language_of
@@ -48,6 +49,9 @@ def schedule_pdf(case: Case, plan: Plan) -> bytes:
             numeric_columns=[2, 3],
             total_row=True,
         )
+        agreement(doc, plan)
+        doc.heading(_("How to pay the instalments"))
+        payment_details(doc, case, agency)
         doc.space()
         doc.paragraph(
             _(
@@ -58,3 +62,61 @@ def schedule_pdf(case: Case, plan: Plan) -> bytes:
             small=True,
         )
         return doc.render()
+
+
+def payment_details(doc: Document, case: Case, agency: Agency | None) -> None:
+    """The ways to pay (online, transfer, cheque) with the reference to quote, for a document."""
+    base = current_app.config.get("PORTAL_BASE_URL", "").rstrip("/")
+    doc.paragraph(
+        _(
+            "Online, by card or SEPA Direct Debit: %(url)s, with the reference %(reference)s. "
+            "From the case page you can also save a card or a SEPA mandate so that each "
+            "instalment is charged automatically on its due date.",
+            url=base + "/",
+            reference=case.display_reference,
+        )
+    )
+    if agency is None:
+        return
+    if agency.iban:
+        bic = f", BIC {agency.bic}" if agency.bic else ""
+        doc.paragraph(
+            _(
+                "By bank transfer to %(name)s, IBAN %(iban)s%(bic)s, quoting %(reference)s.",
+                name=agency.legal_name,
+                iban=iban(agency.iban),
+                bic=bic,
+                reference=case.display_reference,
+            )
+        )
+    doc.paragraph(
+        _(
+            "By cheque payable to %(name)s, %(address)s.",
+            name=agency.legal_name,
+            address=", ".join(agency.address_lines),
+        )
+    )
+
+
+def agreement(doc: Document, plan: Plan) -> None:
+    """The agreement the debtor accepted (the text of debtor/plan_agreement.html)."""
+    proposal = plan.proposal
+    doc.heading(_("Agreement"))
+    for text in (
+        _("By accepting this plan, I commit to pay each instalment by its due date, quoting my "
+          "case reference."),
+        _("The plan spreads the payment of what I owe; it does not change the amount owed. I "
+          "can pay more, or earlier, at any time."),
+        _("If an instalment is not paid a few days after its due date, I will be told. If it "
+          "stays unpaid, the plan may end and the whole balance become due again."),
+    ):  # fmt: skip
+        doc.paragraph(text)
+    if proposal.consent_at:
+        doc.paragraph(
+            _(
+                "Accepted on %(date)s (agreement text version %(version)s).",
+                date=date(proposal.consent_at, "long"),
+                version=proposal.consent_text_version or "",
+            ),
+            small=True,
+        )

@@ -60,11 +60,13 @@ def send_instalment_reminders(runner) -> None:
             continue
         if runner.dry_run:
             runner.report.planned.append(f"{case.display_reference} instalment {instalment.id}")
+            runner.report.steps += 1
             runner.report.emails += 1
             continue
         message = _record(runner, case, instalment)
         if message is not None:
             email_ids.append(message.id)
+            runner.report.steps += 1
             runner.report.emails += 1
     if runner.dry_run:
         db.session.rollback()

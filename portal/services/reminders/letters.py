@@ -14,7 +14,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
-from portal.i18n import babel_locale, money
+from portal.i18n import (
+    babel_locale,
+    basis_sentence,
+    charges_label,
+    costs_rule,
+    interest_text,
+    line_label,
+    money,
+)
 from portal.i18n import date as format_date
 from portal.legal import L111_8_AL2_AL3
 from portal.models import (
@@ -84,7 +92,7 @@ def build(
     )
     rows = [
         [
-            f"{x.line.document_number} ({format_date(x.line.due_on)})" if x.line else _("Other"),
+            f"{line_label(x)} ({format_date(x.line.due_on)})" if x.line else line_label(x),
             money(x.principal, cur),
             money(x.interest, cur),
             money(x.charges, cur),
@@ -102,11 +110,20 @@ def build(
         ]
     )
     doc.table(
-        [_("Invoice (due on)"), _("Principal"), _("Interest"), _("Other charges"), _("Total")],
+        [_("Debt (due on)"), _("Principal"), _("Interest"), _("Charges"), _("Total")],
         rows,
         numeric_columns=[1, 2, 3, 4],
         total_row=True,
     )
+    notes = [
+        _("%(label)s: %(text)s", label=line_label(x), text=interest_text(x))
+        for x in amounts.lines
+        if x.interest
+    ]
+    if amounts.charges:
+        notes.append(_("Charges:") + " " + str(charges_label(case)))
+    if notes:
+        doc.lines(notes, small=True)
     if amounts.paid:
         doc.paragraph(_("Already received: %(amount)s", amount=money(amounts.paid, cur)))
     doc.paragraph(_("Balance due: %(amount)s", amount=money(amounts.balance, cur)), bold=True)
@@ -169,10 +186,8 @@ def build(
     doc.paragraph(
         _("Creditor:") + f" {creditor.legal_name}{siren}, {', '.join(creditor.address_lines)}."
     )
-    doc.paragraph(
-        _("Basis of the debt: the invoices listed above, with principal, interest and other "
-          "charges shown separately.")
-    )  # fmt: skip
+    doc.paragraph(basis_sentence(amounts.lines))
+    doc.paragraph(costs_rule(case))
     doc.paragraph(L111_8_AL2_AL3.citation, small=True, bold=True)
     for paragraph in L111_8_AL2_AL3.paragraphs:
         doc.paragraph(paragraph, small=True)

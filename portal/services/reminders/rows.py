@@ -24,6 +24,7 @@ class NewState:
 class RunReport:
     """What a run did (or, in a dry run, would do)."""
 
+    steps: int = 0  # steps of the sequence taken (one may send an e-mail and a letter)
     emails: int = 0
     letters: int = 0
     delivered: int = 0
@@ -33,11 +34,12 @@ class RunReport:
 
     @property
     def contacts(self) -> int:
-        """Steps taken."""
+        """Messages recorded (e-mails and letters)."""
         return self.emails + self.letters
 
     def add(self, other: "RunReport") -> None:
         """Count another run's figures in (a worker's, the left-overs')."""
+        self.steps += other.steps
         self.emails += other.emails
         self.letters += other.letters
         self.delivered += other.delivered

@@ -80,7 +80,7 @@ class Runner:
     instalments: bool = True  # the reminder a few days before each instalment of a plan
     batch_emails: list = field(default_factory=list)  # rendered rows, written at the commit
     batch_letters: list = field(default_factory=list)  # recorded at the commit, after e-mails
-    batch_steps: Counter = field(default_factory=Counter)  # channels used in the batch
+    batch_steps: Counter = field(default_factory=Counter)  # steps, and channels used, in the batch
     batch_states: list = field(default_factory=list)  # NewState rows, written at the commit
     batch_contacts: list = field(default_factory=list)  # reminder_contacts rows, likewise
     sender: mail_senders.BackgroundSender | None = None
@@ -173,8 +173,9 @@ class Runner:
             # Another run took some of these steps (SQLite; PostgreSQL skips locked cases):
             # nothing of this batch was written, nothing sent; the next run looks again.
             db.session.rollback()
-            self.report.skipped["already_done"] += sum(self.batch_steps.values())
+            self.report.skipped["already_done"] += self.batch_steps["steps"]
             return
+        self.report.steps += self.batch_steps["steps"]
         self.report.emails += self.batch_steps["email"]
         self.report.letters += self.batch_steps["letter"]
         if self.sender is not None:
@@ -262,6 +263,7 @@ class Runner:
                 f"{case.display_reference} step {state.position + 1} {step.template}"
                 f" by {'+'.join(channels)}"
             )
+            self.report.steps += 1
             self.report.emails += "email" in channels
             self.report.letters += "letter" in channels
             return []
@@ -270,6 +272,7 @@ class Runner:
     def record(self, case, state, steps, step, channels, amounts) -> list[int]:
         """Claim the step (unique contact row), record its messages, move the case on."""
         position = state.position
+        self.batch_steps["steps"] += 1  # one step, whatever number of messages it sends
         self.batch_contacts.append(
             dict(
                 case_id=case.id,

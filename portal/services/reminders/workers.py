@@ -131,7 +131,7 @@ def _collect(pipes: dict[int, int], progress: Callable[[int], None]) -> reminder
 
 
 def _as_dict(report: reminders.RunReport) -> dict:
-    fields = ("emails", "letters", "delivered", "failed")
+    fields = ("steps", "emails", "letters", "delivered", "failed")
     return {**{name: getattr(report, name) for name in fields}, "skipped": dict(report.skipped)}
 
 

@@ -9,6 +9,7 @@ from portal.models.payments import (
     Payment,
     PaymentReversal,
     Receipt,
+    ReceiptCounter,
     SavedPaymentMethod,
     WebhookEvent,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "PlanProposal",
     "PolicyBand",
     "Receipt",
+    "ReceiptCounter",
     "ReminderContact",
     "ReminderStep",
     "Role",

@@ -42,6 +42,10 @@ class Case(Base):
     enforceable_title: Mapped[bool] = mapped_column(Boolean, default=False)
     # Bumped to revoke every e-mail link issued so far for this case.
     link_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Bumped by every collector action: a form sent from an older page is refused, so two
+    # collectors acting on the case at once never both change it.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    close_reason: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     creditor: Mapped["Creditor"] = relationship(back_populates="cases")  # noqa: F821
@@ -55,6 +59,7 @@ class Case(Base):
         UniqueConstraint("creditor_id", "external_reference"),
         CheckConstraint("length(reference) = 9", name="reference_length"),
         CheckConstraint("link_version >= 1", name="link_version_positive"),
+        CheckConstraint("version >= 1", name="version_positive"),
     )
 
     @property

@@ -98,4 +98,8 @@ def from_environment(
         "MAIL_SENDER": env.get("MAIL_SENDER", "no-reply@amiable.example"),
         "MAIL_SENDER_NAME": env.get("MAIL_SENDER_NAME", "Amiable"),
         "MAIL_TIMEOUT": _int(env, "MAIL_TIMEOUT", 10),
+        # Disputes' proof files: a folder outside static/ (default: <instance>/dispute_files).
+        "DISPUTE_FILES_DIR": env.get("DISPUTE_FILES_DIR", ""),
+        # The largest request: a dispute's five proof files of 10 MB and the rest of its form.
+        "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 51 * 1024 * 1024),
     }

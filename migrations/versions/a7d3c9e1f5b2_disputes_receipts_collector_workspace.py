@@ -51,9 +51,61 @@ def upgrade():
         batch_op.add_column(sa.Column('close_reason', sa.String(length=20), nullable=True))
         batch_op.create_check_constraint(op.f('ck_cases_version_positive'), 'version >= 1')
     _seed_receipt_counters()
+    op.create_table(
+        'disputes',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('case_id', sa.Integer(), nullable=False),
+        sa.Column('reason', sa.Enum('already_paid', 'not_my_debt', 'wrong_amount', 'other', name='dispute_reason', native_enum=False, create_constraint=True, length=32), nullable=False),
+        sa.Column('status', sa.Enum('open', 'upheld', 'rejected', name='dispute_status', native_enum=False, create_constraint=True, length=32), nullable=False),
+        sa.Column('case_status_before', sa.String(length=32), nullable=False),
+        sa.Column('opened_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('decided_by_id', sa.Integer(), nullable=True),
+        sa.Column('explanation', sa.Text(), nullable=True),
+        sa.Column('outcome', sa.String(length=20), nullable=True),
+        sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_disputes_case_id_cases')),
+        sa.ForeignKeyConstraint(['decided_by_id'], ['staff_users.id'], name=op.f('fk_disputes_decided_by_id_staff_users')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_disputes')),
+    )
+    with op.batch_alter_table('disputes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_disputes_case_id'), ['case_id'], unique=False)
+        batch_op.create_index('uq_disputes_case_id_open', ['case_id'], unique=True,
+                              postgresql_where=sa.text("status = 'open'"),
+                              sqlite_where=sa.text("status = 'open'"))
+    op.create_table(
+        'dispute_messages',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('dispute_id', sa.Integer(), nullable=False),
+        sa.Column('body', sa.Text(), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['dispute_id'], ['disputes.id'], name=op.f('fk_dispute_messages_dispute_id_disputes')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_dispute_messages')),
+    )
+    with op.batch_alter_table('dispute_messages', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_dispute_messages_dispute_id'), ['dispute_id'], unique=False)
+    op.create_table(
+        'dispute_files',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('dispute_id', sa.Integer(), nullable=False),
+        sa.Column('storage_key', sa.String(length=64), nullable=False),
+        sa.Column('filename', sa.String(length=200), nullable=False),
+        sa.Column('content_type', sa.String(length=50), nullable=False),
+        sa.Column('size', sa.Integer(), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint('size > 0 AND size <= 10485760', name=op.f('ck_dispute_files_size_allowed')),
+        sa.CheckConstraint("content_type IN ('application/pdf', 'image/jpeg', 'image/png')", name=op.f('ck_dispute_files_file_type')),
+        sa.ForeignKeyConstraint(['dispute_id'], ['disputes.id'], name=op.f('fk_dispute_files_dispute_id_disputes')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_dispute_files')),
+        sa.UniqueConstraint('storage_key', name=op.f('uq_dispute_files_storage_key')),
+    )
+    with op.batch_alter_table('dispute_files', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_dispute_files_dispute_id'), ['dispute_id'], unique=False)
 
 
 def downgrade():
+    op.drop_table('dispute_files')
+    op.drop_table('dispute_messages')
+    op.drop_table('disputes')
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_cases_version_positive'), type_='check')
         batch_op.drop_column('close_reason')

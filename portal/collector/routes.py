@@ -47,16 +47,26 @@ def cases():
 @bp.get("/<reference>")
 @staff_required(Role.COLLECTOR, Role.ADMIN)
 def case(reference: str):
-    """The whole case: debtor, debt lines, ledger, timeline."""
-    found = load_reference(reference)
-    return render_template(
-        "staff/case.html",
-        o=case_service.overview(found),
-        entries=case_service.ledger(found.id),
-        events=case_service.timeline(found.id),
-        back="collector.cases",
-        user=g.staff,
-        messages=mail.case_messages(found.id),
+    """The whole case: debtor, debt lines, ledger, timeline, and the collector's actions."""
+    return case_page(load_reference(reference))
+
+
+def case_page(found, status: int = 200, error: str | None = None, **forms):
+    """The collector's case page; after a refused action, with its message, the form as sent
+    and a 4xx status (nothing was changed)."""
+    return (
+        render_template(
+            "staff/case.html",
+            o=case_service.overview(found),
+            entries=case_service.ledger(found.id),
+            events=case_service.timeline(found.id),
+            back="collector.cases",
+            user=g.staff,
+            messages=mail.case_messages(found.id),
+            action_error=error,
+            forms=forms,
+        ),
+        status,
     )
 
 

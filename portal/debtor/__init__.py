@@ -4,4 +4,11 @@ from flask import Blueprint
 
 bp = Blueprint("debtor", __name__)
 
-from portal.debtor import documents, payments, plans, routes, unsubscribe  # noqa: E402,F401
+from portal.debtor import (  # noqa: E402,F401
+    disputes,
+    documents,
+    payments,
+    plans,
+    routes,
+    unsubscribe,
+)

@@ -165,6 +165,7 @@ def case():
         ps=page.plans,
         online=page.payments,
         payments_enabled=payments_enabled,
+        dispute=page.dispute,
     )
 
 

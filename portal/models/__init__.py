@@ -3,6 +3,7 @@
 from portal.models.audit import ActorKind, AuditEvent, LoginFailure
 from portal.models.base import Base
 from portal.models.cases import Case, DebtLine, LedgerEntry, LedgerIsAppendOnly
+from portal.models.disputes import Dispute, DisputeFile, DisputeMessage
 from portal.models.messages import Channel, Message, MessageStatus
 from portal.models.parties import Agency, Creditor, Debtor
 from portal.models.payments import (
@@ -34,6 +35,9 @@ __all__ = [
     "Creditor",
     "DebtLine",
     "Debtor",
+    "Dispute",
+    "DisputeFile",
+    "DisputeMessage",
     "DebtorPreference",
     "Instalment",
     "LedgerEntry",

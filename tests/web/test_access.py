@@ -5,6 +5,8 @@ import pytest
 from portal.models import Role
 from portal.models.base import utcnow
 from portal.security import make_case_token
+from portal.services.disputes import debtor as disputes
+from portal.services.disputes import decide
 from portal.services.reminders import letters
 from portal.services.reminders.controls import unsubscribe_token
 from tests.conftest import post_form
@@ -27,7 +29,12 @@ def world(factories, db):
         language="fr",
     )
     db.session.commit()
+    # A decided dispute with a proof file: its pages exist, and the case is open again.
+    dispute = disputes.open_dispute(case_a.id, "other", "?", [disputes.Upload("p.pdf", b"%PDF-1")])
+    staff = factories.staff(Role.COLLECTOR)
+    decide.reject(dispute.id, staff.id, "No.")
     return {
+        "dispute": dispute,
         "message": message,
         "letter": letter,
         "payment": factories.online_payment(case_a),
@@ -71,6 +78,8 @@ def url_for_rule(rule, world, case_key="case_a"):
         "payment_id": world["payment"].id,
         "unsubscribe_token": unsubscribe_token(case.debtor_id),
         "filename": "css/app.css",
+        "dispute_id": world["dispute"].id,
+        "file_id": world["dispute"].files[0].id,
     }
     missing = set(rule.arguments) - set(values)
     assert not missing, f"teach url_for_rule the argument(s) {missing} of {rule.rule}"

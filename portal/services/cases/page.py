@@ -15,8 +15,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 from portal.domain.payments import RECEIVED
 from portal.extensions import db
 from portal.fragments import mapped_columns
-from portal.models import Agency, Case, Creditor, Debtor, Payment, PlanProposal
+from portal.models import Agency, Case, Creditor, Debtor, Dispute, Payment, PlanProposal
 from portal.services.cases.overview import Overview, lines_and_entries, overview
+from portal.services.disputes import debtor as disputes
 from portal.services.plans import current as plans
 
 
@@ -36,6 +37,7 @@ _PAGE = (
         Agency,
         exists().where(PlanProposal.case_id == Case.id).label("has_proposals"),
         exists().where(Payment.case_id == Case.id, _received()).label("has_payments"),
+        exists().where(Dispute.case_id == Case.id).label("has_disputes"),
     )
     .join(Creditor, Creditor.id == Case.creditor_id)
     .join(Debtor, Debtor.id == Case.debtor_id)
@@ -58,6 +60,7 @@ class CasePage:
     plans: plans.PlanSummary
     payments: list[Payment]
     values: tuple = ()  # the columns of `_PAGE`, as the objects hold them
+    dispute: Dispute | None = None  # the latest, open or decided
 
     def same_as(self, plain: "PlainPage") -> bool:
         """True when nothing the page shows changed since `plain` was read (its lines are
@@ -98,8 +101,9 @@ class PlainPage:
 
     @property
     def simple(self) -> bool:
-        """No plan proposal and no payment received online: these rows are all the page shows."""
-        return not (self.row.has_proposals or self.row.has_payments)
+        """No plan proposal, no payment received online, no dispute: these rows are all the
+        page shows."""
+        return not (self.row.has_proposals or self.row.has_payments or self.row.has_disputes)
 
     @property
     def language(self) -> str:
@@ -132,7 +136,7 @@ def load_case_page(case_id: int, plain: PlainPage | None = None) -> CasePage | N
     row = db.session.execute(_PAGE, {"case_id": case_id}).one_or_none()
     if row is None:
         return None
-    case, creditor, debtor, agency, has_proposals, has_payments = row
+    case, creditor, debtor, agency, has_proposals, has_payments, has_disputes = row
     set_committed_value(case, "creditor", creditor)
     set_committed_value(case, "debtor", debtor)
     summary = plans.summary(case_id) if has_proposals else plans.PlanSummary([], None)
@@ -147,6 +151,9 @@ def load_case_page(case_id: int, plain: PlainPage | None = None) -> CasePage | N
             if obj is not None
             else (None,) * len(mapped_columns(cls))
         )
-    ) + (has_proposals, has_payments)
+    ) + (has_proposals, has_payments, has_disputes)
     lines = plain.lines if plain is not None else None
-    return CasePage(overview(case, agency=agency, rows=lines), summary, payments, values)
+    dispute = disputes.latest(case_id) if has_disputes else None
+    return CasePage(
+        overview(case, agency=agency, rows=lines), summary, payments, values, dispute=dispute
+    )

@@ -100,9 +100,23 @@ def upgrade():
     )
     with op.batch_alter_table('dispute_files', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_dispute_files_dispute_id'), ['dispute_id'], unique=False)
+    op.create_table(
+        'case_notes',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('case_id', sa.Integer(), nullable=False),
+        sa.Column('staff_user_id', sa.Integer(), nullable=False),
+        sa.Column('body', sa.Text(), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_case_notes_case_id_cases')),
+        sa.ForeignKeyConstraint(['staff_user_id'], ['staff_users.id'], name=op.f('fk_case_notes_staff_user_id_staff_users')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_case_notes')),
+    )
+    with op.batch_alter_table('case_notes', schema=None) as batch_op:
+        batch_op.create_index('ix_case_notes_case_id_created_at', ['case_id', 'created_at'], unique=False)
 
 
 def downgrade():
+    op.drop_table('case_notes')
     op.drop_table('dispute_files')
     op.drop_table('dispute_messages')
     op.drop_table('disputes')

@@ -4,4 +4,10 @@ from flask import Blueprint
 
 bp = Blueprint("collector", __name__, url_prefix="/staff/cases")
 
-from portal.collector import disputes, proposals, reminders, routes  # noqa: E402,F401
+from portal.collector import (  # noqa: E402,F401
+    casework,
+    disputes,
+    proposals,
+    reminders,
+    routes,
+)

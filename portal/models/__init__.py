@@ -3,6 +3,7 @@
 from portal.models.audit import ActorKind, AuditEvent, LoginFailure
 from portal.models.base import Base
 from portal.models.cases import Case, DebtLine, LedgerEntry, LedgerIsAppendOnly
+from portal.models.casework import CaseNote
 from portal.models.disputes import Dispute, DisputeFile, DisputeMessage
 from portal.models.messages import Channel, Message, MessageStatus
 from portal.models.parties import Agency, Creditor, Debtor
@@ -30,6 +31,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Case",
+    "CaseNote",
     "CaseReminder",
     "Channel",
     "Creditor",

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from portal.domain.casework import ACTION_STATES, CaseAction
 from portal.domain.disputes import DisputeStatus, move_dispute
 from portal.domain.ledger import EntryKind
 from portal.domain.states import CaseStatus, move_case
@@ -32,7 +33,8 @@ def _take(dispute_id: int, version: int | None, explanation: str) -> tuple[Dispu
         raise DisputeRefused("not_open")
     case = lock_case(dispute.case_id, version)
     db.session.refresh(dispute)
-    if dispute.status != DisputeStatus.OPEN or case.status != CaseStatus.DISPUTED:
+    allowed = CaseStatus(case.status) in ACTION_STATES[CaseAction.DECIDE_DISPUTE]
+    if dispute.status != DisputeStatus.OPEN or not allowed:
         db.session.rollback()
         raise DisputeRefused("not_open")
     return dispute, case, text

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from portal.domain.casework import ACTION_STATES, CaseAction
 from portal.domain.ledger import EntryKind
 from portal.domain.payments import PaymentPurpose, PaymentStatus
 from portal.domain.plan_states import LIVE_PLAN
@@ -27,9 +28,6 @@ from portal.services.payments.checkout import balance, today
 from portal.services.plans import current as plan_service
 
 METHODS = ("transfer", "cheque", "cash")
-RECEIVABLE = frozenset(
-    {CaseStatus.OPEN, CaseStatus.IN_PLAN, CaseStatus.DISPUTED, CaseStatus.ESCALATED}
-)
 MAX_AGE_DAYS = 366  # older money is a correction for the agency's accounts, not a receipt
 
 
@@ -69,8 +67,7 @@ def record(case_id: int, given: ManualPayment, staff_user_id: int, version: int 
     if db.session.execute(select(Payment.id).where(Payment.idempotency_key == key)).first():
         raise ManualPaymentRefused("duplicate")
     case = lock_case(case_id, version)
-    status = CaseStatus(case.status)
-    if status not in RECEIVABLE:
+    if CaseStatus(case.status) not in ACTION_STATES[CaseAction.MANUAL_PAYMENT]:
         db.session.rollback()
         raise ManualPaymentRefused("case_closed")
     owed_before = balance(case.id)

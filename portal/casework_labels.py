@@ -36,7 +36,33 @@ CASEWORK_ACTION_LABELS = {
     "case.closed": lazy_gettext("Case closed"),
     "case.contact_changed": lazy_gettext("Debtor's contact details changed"),
     "case.assigned": lazy_gettext("Case assigned"),
+    "callback.requested": lazy_gettext("The debtor asked to be called back"),
+    "callback.done": lazy_gettext("Call-back done"),
+    "debtor.contact_preference": lazy_gettext("The debtor chose how to be contacted"),
     "plan.cancelled": lazy_gettext("Payment plan cancelled"),
+}
+
+CALLBACK_STATUS_LABELS = {
+    "open": lazy_gettext("to call"),
+    "done": lazy_gettext("called"),
+    "cancelled": lazy_gettext("cancelled"),
+}
+QUEUE_TAB_LABELS = {
+    "proposals": lazy_gettext("Proposals to decide"),
+    "disputes": lazy_gettext("Disputes"),
+    "callbacks": lazy_gettext("Call-back requests"),
+    "plans": lazy_gettext("Plans at risk or broken"),
+    "charges": lazy_gettext("Failed charges"),
+}
+TIMELINE_KIND_LABELS = {
+    "ledger": lazy_gettext("Ledger"),
+    "messages": lazy_gettext("Messages and letters"),
+    "plans": lazy_gettext("Proposals and decisions"),
+    "payments": lazy_gettext("Payments"),
+    "disputes": lazy_gettext("Disputes"),
+    "callbacks": lazy_gettext("Call-backs"),
+    "notes": lazy_gettext("Notes"),
+    "audit": lazy_gettext("Audit events"),
 }
 
 
@@ -48,4 +74,7 @@ def labels() -> dict:
         "CLOSE_REASON_LABELS": CLOSE_REASON_LABELS,
         "MANUAL_METHOD_LABELS": MANUAL_METHOD_LABELS,
         "CASEWORK_ACTION_LABELS": CASEWORK_ACTION_LABELS,
+        "QUEUE_TAB_LABELS": QUEUE_TAB_LABELS,
+        "CALLBACK_STATUS_LABELS": CALLBACK_STATUS_LABELS,
+        "TIMELINE_KIND_LABELS": TIMELINE_KIND_LABELS,
     }

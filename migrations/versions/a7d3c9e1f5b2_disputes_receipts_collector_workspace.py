@@ -113,9 +113,34 @@ def upgrade():
     )
     with op.batch_alter_table('case_notes', schema=None) as batch_op:
         batch_op.create_index('ix_case_notes_case_id_created_at', ['case_id', 'created_at'], unique=False)
+    op.create_table(
+        'callback_requests',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('case_id', sa.Integer(), nullable=False),
+        sa.Column('phone', sa.String(length=40), nullable=False),
+        sa.Column('slot_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('status', sa.String(length=10), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('done_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('done_by_id', sa.Integer(), nullable=True),
+        sa.CheckConstraint("status IN ('open', 'done', 'cancelled')", name=op.f('ck_callback_requests_callback_status')),
+        sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_callback_requests_case_id_cases')),
+        sa.ForeignKeyConstraint(['done_by_id'], ['staff_users.id'], name=op.f('fk_callback_requests_done_by_id_staff_users')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_callback_requests')),
+    )
+    with op.batch_alter_table('callback_requests', schema=None) as batch_op:
+        batch_op.create_index('ix_callback_requests_status_slot_at', ['status', 'slot_at'], unique=False)
+        batch_op.create_index('ix_callback_requests_case_id', ['case_id'], unique=False)
+    with op.batch_alter_table('debtor_preferences', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('channel', sa.String(length=10), nullable=True))
+        batch_op.create_check_constraint(op.f('ck_debtor_preferences_preferred_channel'), "channel IN ('email', 'letter', 'phone')")
 
 
 def downgrade():
+    with op.batch_alter_table('debtor_preferences', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_debtor_preferences_preferred_channel'), type_='check')
+        batch_op.drop_column('channel')
+    op.drop_table('callback_requests')
     op.drop_table('case_notes')
     op.drop_table('dispute_files')
     op.drop_table('dispute_messages')

@@ -8,6 +8,7 @@ from portal.collector import (  # noqa: E402,F401
     casework,
     disputes,
     proposals,
+    queue,
     reminders,
     routes,
 )

@@ -4,7 +4,7 @@ input or a stale page answers 4xx with the page and its message, and changes not
 
 from collections.abc import Callable
 
-from flask import flash, g, redirect, url_for
+from flask import flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
@@ -75,6 +75,8 @@ def _act(reference: str, name: str, form_class, run: Callable, done: str):
     except REFUSED as exc:
         return case_page(found, 422, refusal_text(exc, found), **{name: form})
     flash(done, "success")
+    if request.form.get("back") == "queue":  # a fixed place, never a URL from the request
+        return redirect(url_for("collector.queue", **request.args), code=303)
     return redirect(url_for("collector.case", reference=reference, _anchor="actions"), code=303)
 
 

@@ -8,6 +8,7 @@ from portal.extensions import db
 from portal.models import Message, Role
 from portal.security import staff_required
 from portal.services.cases import overview as case_service
+from portal.services.casework import timeline as casework_timeline
 from portal.services.mail import outbox as mail
 
 
@@ -63,6 +64,9 @@ def case_page(found, status: int = 200, error: str | None = None, **forms):
             back="collector.cases",
             user=g.staff,
             messages=mail.case_messages(found.id),
+            items=casework_timeline.timeline(found.id, request.args.get("kind")),
+            kinds=casework_timeline.KINDS,
+            kind=request.args.get("kind", ""),
             action_error=error,
             forms=forms,
         ),

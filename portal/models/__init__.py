@@ -2,6 +2,7 @@
 
 from portal.models.audit import ActorKind, AuditEvent, LoginFailure
 from portal.models.base import Base
+from portal.models.callbacks import CallbackRequest
 from portal.models.cases import Case, DebtLine, LedgerEntry, LedgerIsAppendOnly
 from portal.models.casework import CaseNote
 from portal.models.disputes import Dispute, DisputeFile, DisputeMessage
@@ -30,6 +31,7 @@ __all__ = [
     "Agency",
     "AuditEvent",
     "Base",
+    "CallbackRequest",
     "Case",
     "CaseNote",
     "CaseReminder",

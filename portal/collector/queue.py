@@ -1,0 +1,43 @@
+"""The collector's queue: tabs with counts, oldest first, filters, "assign to me"."""
+
+from flask import g, render_template, request
+from sqlalchemy import select
+
+from portal.collector import bp
+from portal.collector.casework_forms import ConfirmForm
+from portal.extensions import db
+from portal.models import Creditor, Role
+from portal.security import staff_required
+from portal.services.casework import queue as work
+
+COLLECTORS = (Role.COLLECTOR, Role.ADMIN)
+
+
+def _filters() -> work.Filters:
+    creditor = request.args.get("creditor", "")
+    return work.Filters(
+        creditor_id=int(creditor) if creditor.isdigit() and len(creditor) < 10 else None,
+        staff_user_id=g.staff.id if request.args.get("mine") == "1" else None,
+    )
+
+
+@bp.get("/queue")
+@staff_required(*COLLECTORS)
+def queue():
+    """What waits for a collector, in tabs, oldest first."""
+    tab = request.args.get("tab", "")
+    tab = tab if tab in work.TABS else work.TABS[0]
+    filters = _filters()
+    creditors = db.session.execute(
+        select(Creditor.id, Creditor.legal_name).order_by(Creditor.legal_name)
+    ).all()
+    return render_template(
+        "collector/queue.html",
+        tab=tab,
+        tabs=work.TABS,
+        counts=work.counts(filters),
+        rows=work.queue(tab, filters),
+        filters=filters,
+        creditors=creditors,
+        assign_form=ConfirmForm(formdata=None, prefix="assign"),
+    )

@@ -1,13 +1,16 @@
 """The collector's queue: tabs with counts, oldest first, filters, "assign to me"."""
 
-from flask import g, render_template, request
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.collector import bp
 from portal.collector.casework_forms import ConfirmForm
+from portal.collector.routes import load_reference
 from portal.extensions import db
 from portal.models import Creditor, Role
 from portal.security import staff_required
+from portal.services import callbacks
 from portal.services.casework import queue as work
 
 COLLECTORS = (Role.COLLECTOR, Role.ADMIN)
@@ -41,3 +44,19 @@ def queue():
         creditors=creditors,
         assign_form=ConfirmForm(formdata=None, prefix="assign"),
     )
+
+
+@bp.post("/<reference>/callbacks/<int(max=9223372036854775807):callback_id>/done")
+@staff_required(*COLLECTORS)
+def callback_done(reference: str, callback_id: int):
+    """The collector called the debtor: the request leaves the queue."""
+    found = load_reference(reference)
+    if not ConfirmForm(prefix="done").validate_on_submit():
+        abort(400)
+    try:
+        callbacks.mark_done(callback_id, found.id, g.staff.id)
+    except callbacks.CallbackRefused:
+        flash(_("This call-back was already done."), "info")
+    else:
+        flash(_("Call-back marked as done."), "success")
+    return redirect(url_for("collector.queue", tab="callbacks"), code=303)

@@ -5,6 +5,7 @@ from flask import Blueprint
 bp = Blueprint("debtor", __name__)
 
 from portal.debtor import (  # noqa: E402,F401
+    contact,
     disputes,
     documents,
     payments,

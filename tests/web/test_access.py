@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.models import Role
+from portal.models import CallbackRequest, Role
 from portal.models.base import utcnow
 from portal.security import make_case_token
 from portal.services.disputes import debtor as disputes
@@ -33,7 +33,11 @@ def world(factories, db):
     dispute = disputes.open_dispute(case_a.id, "other", "?", [disputes.Upload("p.pdf", b"%PDF-1")])
     staff = factories.staff(Role.COLLECTOR)
     decide.reject(dispute.id, staff.id, "No.")
+    callback = CallbackRequest(case_id=case_a.id, phone="0612345678", slot_at=utcnow())
+    db.session.add(callback)
+    db.session.commit()
     return {
+        "callback": callback,
         "dispute": dispute,
         "message": message,
         "letter": letter,
@@ -80,6 +84,7 @@ def url_for_rule(rule, world, case_key="case_a"):
         "filename": "css/app.css",
         "dispute_id": world["dispute"].id,
         "file_id": world["dispute"].files[0].id,
+        "callback_id": world["callback"].id,
     }
     missing = set(rule.arguments) - set(values)
     assert not missing, f"teach url_for_rule the argument(s) {missing} of {rule.rule}"

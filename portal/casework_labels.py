@@ -36,6 +36,7 @@ CASEWORK_ACTION_LABELS = {
     "case.closed": lazy_gettext("Case closed"),
     "case.contact_changed": lazy_gettext("Debtor's contact details changed"),
     "case.assigned": lazy_gettext("Case assigned"),
+    "case.escalation_file": lazy_gettext("Order for payment file produced"),
     "callback.requested": lazy_gettext("The debtor asked to be called back"),
     "callback.done": lazy_gettext("Call-back done"),
     "debtor.contact_preference": lazy_gettext("The debtor chose how to be contacted"),

@@ -4,7 +4,7 @@ input or a stale page answers 4xx with the page and its message, and changes not
 
 from collections.abc import Callable
 
-from flask import flash, g, redirect, request, url_for
+from flask import flash, g, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
@@ -21,6 +21,7 @@ from portal.services.cases.locking import CaseChanged
 from portal.services.casework import actions
 from portal.services.casework.closing import CloseRefused
 from portal.services.casework.money import MoneyChangeRefused
+from portal.services.escalation import file as escalation
 from portal.services.payments import manual
 from portal.services.payments.checkout import today
 
@@ -218,3 +219,29 @@ def _contact_form(case):
 @bp.app_context_processor
 def _labels():
     return labels()
+
+
+@bp.get("/<reference>/escalation.pdf")
+@staff_required(*COLLECTORS)
+def escalation_file(reference: str):
+    """The order-for-payment file as a PDF, or why there is none (409)."""
+    found = load_reference(reference)
+    try:
+        pdf = escalation.escalation_pdf(found, g.staff.id)
+    except escalation.EscalationRefused as exc:
+        why = {
+            "disputed": _("The case is disputed: decide the dispute first."),
+            "time_barred": _(
+                "The debt is possibly time-barred (French Consumer Code, article L218-2): "
+                "no court action is suggested."
+            ),
+            "closed": _("The case is closed."),
+            "nothing_owed": _("Nothing is owed on this case."),
+        }[exc.reason]
+        return case_page(found, 409, _("No escalation file: %(why)s", why=why))
+    response = make_response(pdf)
+    response.mimetype = "application/pdf"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="escalation-{found.reference}.pdf"'
+    )
+    return response

@@ -11,6 +11,7 @@ from portal.domain.states import CaseStatus
 from portal.extensions import db
 from portal.models import CaseNote, CaseReminder, Payment, Role
 from portal.services.casework.money import balance_of
+from portal.services.disputes import debtor as disputes
 from tests.conftest import csrf_token
 from tests.web.test_overview import text_of
 from tests.web.test_staff import staff_login
@@ -179,3 +180,12 @@ def test_a_pause_moves_the_next_step_shown_to_its_end(client, case, collector):
                 data={"csrf_token": csrf_token(page.text), "until": until})  # fmt: skip
     shown = text_of(client.get(f"/staff/cases/{case.reference}", headers=EN).text)
     assert "Next step due 21 Dec 2026" in shown and "3 Dec 2026" not in shown
+
+
+def test_the_escalation_file_is_a_download_and_refused_for_a_dispute(client, case, collector):
+    response = client.get(f"/staff/cases/{case.reference}/escalation.pdf", headers=EN)
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    disputes.open_dispute(case.id, "other", "No.", [])
+    refused = client.get(f"/staff/cases/{case.reference}/escalation.pdf", headers=EN)
+    assert refused.status_code == 409 and "decide the dispute first" in text_of(refused.text)

@@ -115,4 +115,8 @@ def from_environment(
         "HOSTING_PROVIDER": env.get("HOSTING_PROVIDER", ""),
         # The demo outbox (/demo/outbox) lists every e-mail recorded: in the demo only.
         "DEMO_OUTBOX": portal_env == "demo",
+        # Disputes' proof files: a folder outside static/ (default: <instance>/dispute_files).
+        "DISPUTE_FILES_DIR": env.get("DISPUTE_FILES_DIR", ""),
+        # A dispute's request: five proof files of 10 MB at most and the rest of its form.
+        "DISPUTE_MAX_BYTES": _int(env, "DISPUTE_MAX_BYTES", 51 * 1024 * 1024),
     }

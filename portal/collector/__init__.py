@@ -4,4 +4,11 @@ from flask import Blueprint
 
 bp = Blueprint("collector", __name__, url_prefix="/staff/cases")
 
-from portal.collector import proposals, reminders, routes  # noqa: E402,F401
+from portal.collector import (  # noqa: E402,F401
+    casework,
+    disputes,
+    proposals,
+    queue,
+    reminders,
+    routes,
+)

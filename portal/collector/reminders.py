@@ -1,5 +1,6 @@
 """Reminder controls on the staff case page: pause until a date, clear a time-bar review."""
 
+import datetime as dt
 from dataclasses import dataclass
 
 from flask import flash, g, redirect, url_for
@@ -10,13 +11,14 @@ from wtforms import DateField, StringField, SubmitField
 from wtforms.validators import Length, Optional
 
 from portal.collector import bp
-from portal.collector.routes import load_reference
+from portal.collector.routes import case_page, load_reference
 from portal.debtor.documents import letter_response
+from portal.domain.casework import ActionNotAllowed
 from portal.domain.reminders import Step
 from portal.extensions import db
 from portal.models import CaseReminder, Role, TimeBarReview
 from portal.security import staff_required
-from portal.services.plans.decide import today
+from portal.services.casework import actions
 from portal.services.reminders import controls
 
 
@@ -49,6 +51,17 @@ class Panel:
     def review_required(self) -> bool:
         """A possibly time-barred debt waits for a collector."""
         return bool(self.state and self.state.time_bar == TimeBarReview.REQUIRED)
+
+    @property
+    def next_due_at(self) -> dt.datetime | dt.date | None:
+        """When the next step can go: never before the end of a pause."""
+        due = self.state.next_due_at if self.state else None
+        paused = self.state.paused_until if self.state else None
+        if due is None or self.next_step is None:
+            return None
+        if paused is not None and paused > due.date():
+            return paused
+        return due
 
     @property
     def next_step(self) -> Step | None:
@@ -87,10 +100,12 @@ def pause_reminders(reference: str):
         flash(_("Choose the date until which reminders are paused."), "error")
         return _back(reference)
     try:
-        controls.pause(found.id, until, form.note.data, g.staff.id, today())
+        actions.pause_reminders(found.id, g.staff.id, until, form.note.data)
     except controls.PauseError:
         flash(_("Choose a date after today and within a year."), "error")
         return _back(reference)
+    except ActionNotAllowed:
+        return case_page(found, 409, _("Reminders can be paused on an open case only."))
     if until:
         flash(_("Reminders paused until %(date)s.", date=until.strftime("%d/%m/%Y")), "success")
     else:

@@ -8,6 +8,7 @@ from portal.extensions import db
 from portal.models import Message, Role
 from portal.security import staff_required
 from portal.services.cases import overview as case_service
+from portal.services.casework import timeline as casework_timeline
 from portal.services.mail import outbox as mail
 
 MAX_PAGE = 100_000
@@ -55,16 +56,29 @@ def cases():
 @bp.get("/<reference>")
 @staff_required(Role.COLLECTOR, Role.ADMIN)
 def case(reference: str):
-    """The whole case: debtor, debt lines, ledger, timeline."""
-    found = load_reference(reference)
-    return render_template(
-        "staff/case.html",
-        o=case_service.overview(found),
-        entries=case_service.ledger(found.id),
-        events=case_service.timeline(found.id),
-        back="collector.cases",
-        user=g.staff,
-        messages=mail.case_messages(found.id),
+    """The whole case: debtor, debt lines, ledger, timeline, and the collector's actions."""
+    return case_page(load_reference(reference))
+
+
+def case_page(found, status: int = 200, error: str | None = None, **forms):
+    """The collector's case page; after a refused action, with its message, the form as sent
+    and a 4xx status (nothing was changed)."""
+    return (
+        render_template(
+            "staff/case.html",
+            o=case_service.overview(found),
+            entries=case_service.ledger(found.id),
+            events=case_service.timeline(found.id),
+            back="collector.cases",
+            user=g.staff,
+            messages=mail.case_messages(found.id),
+            items=casework_timeline.timeline(found.id, request.args.get("kind")),
+            kinds=casework_timeline.KINDS,
+            kind=request.args.get("kind", ""),
+            action_error=error,
+            forms=forms,
+        ),
+        status,
     )
 
 

@@ -13,4 +13,12 @@ def form_nonce() -> str:
     return new_nonce()
 
 
-from portal.debtor import documents, payments, plans, routes, unsubscribe  # noqa: E402,F401
+from portal.debtor import (  # noqa: E402,F401
+    contact,
+    disputes,
+    documents,
+    payments,
+    plans,
+    routes,
+    unsubscribe,
+)

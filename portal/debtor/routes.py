@@ -171,6 +171,7 @@ def case():
         online=page.payments,
         method=page.method,
         payments_enabled=payments_enabled,
+        dispute=page.dispute,
     )
     return _case_response(html, payments_enabled)
 

@@ -26,12 +26,21 @@ CASE_TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
             CaseStatus.CLOSED,
         }
     ),
+    # A debtor in a plan may dispute too: the plan waits (no charge, no reminder) until the
+    # dispute is decided, then the case goes back to it.
     CaseStatus.IN_PLAN: frozenset(
-        {CaseStatus.OPEN, CaseStatus.PAID, CaseStatus.SETTLED, CaseStatus.CLOSED}
+        {
+            CaseStatus.OPEN,
+            CaseStatus.DISPUTED,
+            CaseStatus.PAID,
+            CaseStatus.SETTLED,
+            CaseStatus.CLOSED,
+        }
     ),
-    CaseStatus.DISPUTED: frozenset({CaseStatus.OPEN, CaseStatus.CLOSED}),
+    CaseStatus.DISPUTED: frozenset({CaseStatus.OPEN, CaseStatus.IN_PLAN, CaseStatus.CLOSED}),
     CaseStatus.ESCALATED: frozenset({CaseStatus.OPEN, CaseStatus.CLOSED}),
     CaseStatus.PAID: frozenset({CaseStatus.CLOSED}),
+    # A collector closes a case for good: paid, settled, written off or cancelled.
     CaseStatus.SETTLED: frozenset({CaseStatus.CLOSED}),
     CaseStatus.CLOSED: frozenset(),
 }
@@ -45,6 +54,10 @@ class IllegalTransition(ValueError):
     def __init__(self, machine: str, current: str, target: str):
         super().__init__(f"{machine}: {current} -> {target} is not allowed")
         self.machine, self.current, self.target = machine, current, target
+
+
+# Why a collector closed a case (cases.close_reason).
+CLOSE_REASONS = ("paid", "settled", "written_off", "cancelled")
 
 
 def move_case(current: CaseStatus, target: CaseStatus) -> CaseStatus:

@@ -3,13 +3,17 @@
 from portal.models.api import ApiIdempotentRequest, ApiRateWindow, ApiToken
 from portal.models.audit import ActorKind, AuditEvent, LoginThrottle
 from portal.models.base import Base
+from portal.models.callbacks import CallbackRequest
 from portal.models.cases import Case, DebtLine, LedgerEntry, LedgerIsAppendOnly
+from portal.models.casework import CaseNote
+from portal.models.disputes import Dispute, DisputeFile, DisputeMessage
 from portal.models.messages import Channel, Message, MessageStatus
 from portal.models.parties import Agency, Creditor, Debtor
 from portal.models.payments import (
     Payment,
     PaymentReversal,
     Receipt,
+    ReceiptCounter,
     SavedPaymentMethod,
     WebhookEvent,
 )
@@ -34,13 +38,18 @@ __all__ = [
     "Agency",
     "AuditEvent",
     "Base",
+    "CallbackRequest",
     "Case",
+    "CaseNote",
     "CaseReminder",
     "Channel",
     "Creditor",
     "CreditorDigest",
     "DebtLine",
     "Debtor",
+    "Dispute",
+    "DisputeFile",
+    "DisputeMessage",
     "DebtorPreference",
     "Instalment",
     "LedgerEntry",
@@ -57,6 +66,7 @@ __all__ = [
     "PolicyBand",
     "Receipt",
     "RecoveryCode",
+    "ReceiptCounter",
     "ReminderContact",
     "ReminderStep",
     "RemittanceItem",

@@ -45,6 +45,10 @@ class Case(Base):
     # Carried in the debtor's session cookie: bumped on logout or link revocation, it ends
     # every session of the case on the server, copied cookies included.
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Bumped by every collector action: a form sent from an older page is refused, so two
+    # collectors acting on the case at once never both change it.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    close_reason: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     creditor: Mapped["Creditor"] = relationship(back_populates="cases")  # noqa: F821
@@ -60,6 +64,7 @@ class Case(Base):
         CheckConstraint("link_version >= 1", name="link_version_positive"),
         # A creditor's list pages by id (keyset), newest first.
         Index("ix_cases_creditor_id_id", "creditor_id", "id"),
+        CheckConstraint("version >= 1", name="version_positive"),
     )
 
     @property

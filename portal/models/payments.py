@@ -41,7 +41,10 @@ class Payment(Base):
         str_enum(PaymentStatus, "payment_status"), default=PaymentStatus.PENDING
     )
     method: Mapped[str | None] = mapped_column(String(32))
-    provider: Mapped[str] = mapped_column(String(16), default="stripe")
+    provider: Mapped[str] = mapped_column(String(16), default="stripe")  # or "manual"
+    # A payment received outside the portal (transfer, cheque, cash): who paid, who recorded it.
+    payer_reference: Mapped[str | None] = mapped_column(String(100))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
     provider_checkout_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     provider_payment_intent_id: Mapped[str | None] = mapped_column(String(255), unique=True)
@@ -121,6 +124,18 @@ class Receipt(Base):
     payment: Mapped[Payment] = relationship(back_populates="receipt")
 
     __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+
+class ReceiptCounter(Base):
+    """The last receipt number given in a year: locked by the transaction that numbers one, so
+    numbers run 1, 2, 3… with no gap (a rolled back payment gives its number back)."""
+
+    __tablename__ = "receipt_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (CheckConstraint("last_number >= 0", name="last_number_not_negative"),)
 
 
 class PaymentReversal(Base):

@@ -92,9 +92,15 @@ class ReminderContact(Base):
 
 
 class DebtorPreference(Base):
-    """What a debtor asked of us: no more e-mails (letters only) since a date."""
+    """What a debtor asked of us: no more e-mails (letters only) since a date, a channel."""
 
     __tablename__ = "debtor_preferences"
 
     debtor_id: Mapped[int] = mapped_column(ForeignKey("debtors.id"), primary_key=True)
     email_opt_out_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # How the debtor prefers to be contacted: e-mail (None, the default), letter, or phone.
+    channel: Mapped[str | None] = mapped_column(String(10))
+
+    __table_args__ = (
+        CheckConstraint("channel IN ('email', 'letter', 'phone')", name="preferred_channel"),
+    )

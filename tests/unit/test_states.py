@@ -23,3 +23,9 @@ def test_every_state_is_in_the_table():
 def test_closed_is_final_and_disputes_return_to_open():
     assert CASE_TRANSITIONS[CaseStatus.CLOSED] == frozenset()
     assert CaseStatus.OPEN in CASE_TRANSITIONS[CaseStatus.DISPUTED]
+
+
+def test_a_dispute_can_start_from_a_plan_and_go_back_to_it():
+    assert CaseStatus.DISPUTED in CASE_TRANSITIONS[CaseStatus.IN_PLAN]
+    assert CaseStatus.IN_PLAN in CASE_TRANSITIONS[CaseStatus.DISPUTED]
+    assert CaseStatus.DISPUTED not in CASE_TRANSITIONS[CaseStatus.PAID]

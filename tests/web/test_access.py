@@ -2,9 +2,11 @@
 
 import pytest
 
-from portal.models import Role
+from portal.models import CallbackRequest, Role
 from portal.models.base import utcnow
 from portal.security import make_case_token
+from portal.services.disputes import debtor as disputes
+from portal.services.disputes import decide
 from portal.services.reminders import letters
 from portal.services.reminders.controls import unsubscribe_token
 from tests.conftest import post_form, staff_log_in
@@ -31,7 +33,16 @@ def world(factories, db):
     from portal.services.remittances import issue as remittances
     from tests.placement_support import opener
 
+    # A decided dispute with a proof file: its pages exist, and the case is open again.
+    dispute = disputes.open_dispute(case_a.id, "other", "?", [disputes.Upload("p.pdf", b"%PDF-1")])
+    staff = factories.staff(Role.COLLECTOR)
+    decide.reject(dispute.id, staff.id, "No.")
+    callback = CallbackRequest(case_id=case_a.id, phone="0612345678", slot_at=utcnow())
+    db.session.add(callback)
+    db.session.commit()
     return {
+        "callback": callback,
+        "dispute": dispute,
         "placement": imports.import_csv(opener(b""), a.id),  # a rejected placement of A
         "statement": remittances.issue_statement(a.id, case_a.created_at.date()),
         "message": message,
@@ -79,6 +90,9 @@ def url_for_rule(rule, world, case_key="case_a"):
         "what": "deactivate",
         "import_id": world["placement"].import_id,
         "statement_id": world["statement"].id,
+        "dispute_id": world["dispute"].id,
+        "file_id": world["dispute"].files[0].id,
+        "callback_id": world["callback"].id,
     }
     missing = set(rule.arguments) - set(values)
     assert not missing, f"teach url_for_rule the argument(s) {missing} of {rule.rule}"

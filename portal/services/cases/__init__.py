@@ -5,4 +5,5 @@
 - `page`: everything the debtor's case page shows (`load_case_page`).
 - `amounts`: a case's amounts itemised as CPCE R124-4 asks (`amounts_for`).
 - `ledger`: writing ledger entries under the domain's rules (`add_entry`).
+- `locking`: a case taken for a collector's action, row locked and version checked (`lock_case`).
 """

@@ -14,8 +14,18 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.domain.payments import RECEIVED
 from portal.extensions import db
-from portal.models import Agency, Case, Creditor, Debtor, Payment, PlanProposal, SavedPaymentMethod
+from portal.models import (
+    Agency,
+    Case,
+    Creditor,
+    Debtor,
+    Dispute,
+    Payment,
+    PlanProposal,
+    SavedPaymentMethod,
+)
 from portal.services.cases.overview import Overview, overview
+from portal.services.disputes import debtor as disputes
 from portal.services.payments.methods import saved_method
 from portal.services.plans import current as plans
 
@@ -36,6 +46,7 @@ _PAGE = (
         Agency,
         exists().where(PlanProposal.case_id == Case.id).label("has_proposals"),
         exists().where(Payment.case_id == Case.id, _received()).label("has_payments"),
+        exists().where(Dispute.case_id == Case.id).label("has_disputes"),
     )
     .join(Creditor, Creditor.id == Case.creditor_id)
     .join(Debtor, Debtor.id == Case.debtor_id)
@@ -58,6 +69,7 @@ class CasePage:
     plans: plans.PlanSummary
     payments: list[Payment]
     method: SavedPaymentMethod | None = None  # for a live plan: where instalments are charged
+    dispute: Dispute | None = None  # the latest, open or decided
 
     @property
     def case(self) -> Case:
@@ -80,7 +92,7 @@ def load_case_page(case_id: int) -> CasePage | None:
     row = db.session.execute(_PAGE, {"case_id": case_id}).one_or_none()
     if row is None:
         return None
-    case, creditor, debtor, agency, has_proposals, has_payments = row
+    case, creditor, debtor, agency, has_proposals, has_payments, has_disputes = row
     set_committed_value(case, "creditor", creditor)
     set_committed_value(case, "debtor", debtor)
     summary = plans.summary(case_id) if has_proposals else plans.PlanSummary([], None)
@@ -88,4 +100,5 @@ def load_case_page(case_id: int) -> CasePage | None:
         list(db.session.execute(_PAYMENTS, {"case_id": case_id}).scalars()) if has_payments else []
     )
     method = saved_method(case_id) if summary.live else None
-    return CasePage(overview(case, agency=agency), summary, payments, method)
+    dispute = disputes.latest(case_id) if has_disputes else None
+    return CasePage(overview(case, agency=agency), summary, payments, method, dispute)

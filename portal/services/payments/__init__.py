@@ -7,7 +7,9 @@
 - `inbox` → `events` → `handlers` / `reversals`: a webhook's event recorded once
   (`handle_event`), applied in batches (`drain`, `batch`), refunds and chargebacks;
   `reconcile` fetches what the webhook missed.
-- `receipts`: numbered receipts (`receipt_for`, `pdf`).
+- `receipts`: receipts numbered per year with no gap when money is received (`issue`, then
+  `number_and_queue` in the same transaction; `receipt_for`, `pdf`).
+- `manual`: a payment received outside the portal, recorded by a collector (`record`).
 
 Imports point one way: charges → handlers → methods → checkout.
 """

@@ -64,6 +64,7 @@ class Batch:
 
     def __init__(self) -> None:
         self.outbox: list[Message] = []
+        self.receipts: list[tuple[Receipt, Case]] = []  # issued, numbered at the batch's end
         self._by_id: dict[int, Payment] = {}
         self._by_checkout: dict[str, Payment] = {}
         self._by_intent: dict[str, Payment] = {}

@@ -12,10 +12,12 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.domain.payments import PaymentPurpose, PaymentStatus, next_attempt_on
 from portal.domain.plan_states import LIVE_PLAN, InstalmentStatus
+from portal.domain.states import CaseStatus
 from portal.extensions import db
 from portal.gateway.contract import Event, GatewayError, ProviderUnavailable
 from portal.models import (
     ActorKind,
+    Case,
     Instalment,
     Message,
     Payment,
@@ -40,13 +42,16 @@ class ChargeReport:
 
 
 def _due(on: dt.date) -> list[tuple[Instalment, SavedPaymentMethod]]:
-    """Unpaid instalments due by `on` of live plans whose case has a saved method."""
+    """Unpaid instalments due by `on` of live plans whose case has a saved method and no open
+    dispute."""
     rows = db.session.execute(
         select(Instalment, SavedPaymentMethod)
         .join(Plan, Plan.id == Instalment.plan_id)
         .join(SavedPaymentMethod, SavedPaymentMethod.case_id == Plan.case_id)
+        .join(Case, Case.id == Plan.case_id)
         .where(
             Plan.status.in_(LIVE_PLAN),
+            Case.status != CaseStatus.DISPUTED,  # an open dispute stops the charges
             Instalment.status != InstalmentStatus.PAID,
             Instalment.due_on <= on,
             SavedPaymentMethod.active.is_(True),

@@ -25,7 +25,7 @@ from portal.models import Message, WebhookEvent
 from portal.services import audit
 from portal.services.mail import outbox as mail
 from portal.services.payments import handlers as payment_handlers
-from portal.services.payments import inbox
+from portal.services.payments import inbox, receipts
 from portal.services.payments import reversals as payment_reversals
 from portal.services.payments.batch import Batch, number_new_rows
 from portal.services.payments.checkout import gateway
@@ -213,6 +213,7 @@ def _apply(records: list[WebhookEvent]) -> tuple[dict[int, Applied], list[Messag
             handler = HANDLERS.get(event.type)
             rec.outcome = handler(event, rec, batch) if handler else "ignored"
             applied[rec.id] = Applied(event.id, event.type, rec.outcome)
+        receipts.number_and_queue(batch.receipts, batch.outbox, agency=batch.agency())
         number_new_rows()
     return applied, batch.outbox
 

@@ -55,6 +55,7 @@ def succeed(
     """Money received: one ledger entry, plan allocation, case paid, a numbered receipt."""
     if is_stale(PaymentStatus(payment.status), PaymentStatus.SUCCEEDED):
         return "stale"
+    own_batch = batch is None
     batch = batch or Batch()
     case = payment.case
     paid_on = today()
@@ -81,10 +82,11 @@ def succeed(
     if owed_after <= 0 and status in (CaseStatus.OPEN, CaseStatus.IN_PLAN):
         case.status = move_case(status, CaseStatus.PAID)
         audit.record("case.paid", actor=ActorKind.SYSTEM, case_id=case.id)
-    receipt = receipts.issue(payment, amount, owed_after, paid_on)
-    message = receipts.queue_email(receipt, case, agency=batch.agency())
-    if message is not None:
-        outbox.append(message)
+    # Numbered (and its e-mail queued) once the batch's events are applied: the year's counter
+    # is locked last and for as short a time as the transaction allows.
+    batch.receipts.append((receipts.issue(payment, amount, owed_after, paid_on), case))
+    if own_batch:
+        receipts.number_and_queue(batch.receipts, outbox, agency=batch.agency())
     return outcome
 
 

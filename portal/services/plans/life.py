@@ -38,7 +38,13 @@ def tick(on: dt.date) -> TickReport:
     """Advance every live plan to `on`: overdue instalments, at-risk and broken plans. Commits."""
     report = TickReport()
     plan_ids = (
-        db.session.execute(select(Plan.id).where(Plan.status.in_(LIVE_PLAN)).order_by(Plan.id))
+        db.session.execute(
+            select(Plan.id)
+            .join(Case, Case.id == Plan.case_id)
+            # a disputed case's plan waits: no instalment goes overdue while it is reviewed
+            .where(Plan.status.in_(LIVE_PLAN), Case.status != CaseStatus.DISPUTED)
+            .order_by(Plan.id)
+        )
         .scalars()
         .all()
     )

@@ -2,7 +2,7 @@
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
@@ -96,6 +96,7 @@ class Batch:
     oldest_due: dict[int, dt.date]
     opted_out: set[int]
     recent: Counter  # contacts per debtor in the last 7 days
+    by_phone: set[int] = field(default_factory=set)  # prefer a call: a call-back task instead
 
 
 def load_batch(cases: list[Case], at: dt.datetime) -> Batch:
@@ -110,14 +111,18 @@ def load_batch(cases: list[Case], at: dt.datetime) -> Batch:
             .group_by(DebtLine.case_id)
         ).all()
     )
-    opted = set(
-        db.session.execute(
-            select(DebtorPreference.debtor_id).where(
-                among(DebtorPreference.debtor_id, debtor_ids, dialect),
-                DebtorPreference.email_opt_out_at.is_not(None),
-            )
-        ).scalars()
-    )
+    prefs = db.session.execute(
+        select(DebtorPreference.debtor_id, DebtorPreference.email_opt_out_at,
+               DebtorPreference.channel)
+        .where(
+            among(DebtorPreference.debtor_id, debtor_ids, dialect),
+            or_(DebtorPreference.email_opt_out_at.is_not(None),
+                DebtorPreference.channel.in_(("letter", "phone"))),
+        )
+    ).all()  # fmt: skip
+    # A debtor who prefers letters gets letters, as one who stopped e-mails does.
+    opted = {debtor for debtor, out, channel in prefs if out is not None or channel == "letter"}
+    by_phone = {debtor for debtor, _out, channel in prefs if channel == "phone"}
     recent = Counter(
         dict(
             db.session.execute(
@@ -131,7 +136,7 @@ def load_batch(cases: list[Case], at: dt.datetime) -> Batch:
             ).all()
         )
     )
-    return Batch(amounts_for(case_ids), oldest, opted, recent)
+    return Batch(amounts_for(case_ids), oldest, opted, recent, by_phone)
 
 
 def not_due_counts(at: dt.datetime) -> dict[str, int]:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from portal.domain import reminders as rules
 from portal.domain.plan_states import LIVE_PLAN, InstalmentStatus
+from portal.domain.states import CaseStatus
 from portal.extensions import db
 from portal.models import Case, CaseReminder, DebtorPreference, Instalment, Plan, ReminderContact
 from portal.security import case_link
@@ -33,6 +34,7 @@ def due_instalments(at: dt.datetime, zone: ZoneInfo, days_before: int = DAYS_BEF
         .join(Case, Case.id == Plan.case_id)
         .where(
             Plan.status.in_(LIVE_PLAN),
+            Case.status != CaseStatus.DISPUTED,  # an open dispute stops every reminder
             Instalment.status == InstalmentStatus.DUE,
             Instalment.due_on.between(today, today + dt.timedelta(days=days_before)),
             ~recalled,

@@ -26,6 +26,7 @@ from portal.models import (
     ActorKind,
     Agency,
     AuditEvent,
+    CallbackRequest,
     Case,
     CaseReminder,
     Message,
@@ -80,6 +81,7 @@ class Runner:
     instalments: bool = True  # the reminder a few days before each instalment of a plan
     batch_emails: list = field(default_factory=list)  # rendered rows, written at the commit
     batch_letters: list = field(default_factory=list)  # recorded at the commit, after e-mails
+    batch_calls: list = field(default_factory=list)  # call-back tasks of debtors who prefer them
     batch_steps: Counter = field(default_factory=Counter)  # steps, and channels used, in the batch
     batch_states: list = field(default_factory=list)  # NewState rows, written at the commit
     batch_contacts: list = field(default_factory=list)  # reminder_contacts rows, likewise
@@ -145,7 +147,7 @@ class Runner:
             if last == after:
                 break
             self.batch_emails, self.batch_letters, self.batch_steps = [], [], Counter()
-            self.batch_states, self.batch_contacts = [], []
+            self.batch_states, self.batch_contacts, self.batch_calls = [], [], []
             if rows:
                 batch = load_batch([case for case, _ in rows], self.at)
                 with db.session.no_autoflush:  # everything is written by _commit_batch
@@ -168,6 +170,7 @@ class Runner:
             claimed, claimed_at = self._insert_emails()
             for letter in self.batch_letters:
                 letters.record_letter(**letter)
+            insert_rows(CallbackRequest.__table__, self.batch_calls)
             db.session.commit()
         except IntegrityError:
             # Another run took some of these steps (SQLite; PostgreSQL skips locked cases):
@@ -257,6 +260,8 @@ class Runner:
         step = steps[state.position]
         email_ok = bool(debtor.email) and debtor.id not in batch.opted_out
         channels = rules.effective_channels(step.channel, email_ok)
+        if debtor.id in batch.by_phone and debtor.phone:  # a collector calls instead
+            channels = ("phone",)
         batch.recent[debtor.id] += 1
         if self.dry_run:
             self.report.planned.append(
@@ -316,6 +321,9 @@ class Runner:
                 )
             )
             self.batch_steps["letter"] += 1
+        if "phone" in channels:
+            call = dict(case_id=case.id, phone=case.debtor.phone, slot_at=self.at, status="open")
+            self.batch_calls.append(call | {"created_at": self.at})
         state.position = position + 1
         state.last_step_at = self.at
         state.next_due_at = rules.step_due_at(steps, state.position, state.first_notice_at, self.at)

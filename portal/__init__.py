@@ -69,12 +69,11 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_payments(app: Flask) -> None:
-    """Read the STRIPE_* settings (refusing a live key with the double); payment labels."""
-    from portal.gateway import labels, settings
+    """Read the STRIPE_* settings (refusing a live key with the double)."""
+    from portal.gateway import settings
     from portal.services.payments.checkout import case_payments
 
     settings.configure(app)
-    labels.register(app)
     app.add_template_global(case_payments)  # the staff case page lists a case's payments
 
 

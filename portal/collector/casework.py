@@ -8,13 +8,12 @@ from flask import flash, g, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
-from portal.casework_labels import labels
 from portal.collector import bp
 from portal.collector import casework_forms as forms
 from portal.collector.routes import case_page, load_reference
 from portal.domain.casework import ActionNotAllowed
 from portal.domain.money import InvalidAmount, parse_amount
-from portal.i18n import STATUS_LABELS
+from portal.labels import STATUS_LABELS
 from portal.models import Role
 from portal.security import staff_required
 from portal.services.cases.locking import CaseChanged
@@ -214,11 +213,6 @@ def _contact_form(case):
     for name in ("email", "phone", "address_line1", "address_line2", "postcode", "city"):
         getattr(form, name).data = getattr(case.debtor, name) or ""
     return form
-
-
-@bp.app_context_processor
-def _labels():
-    return labels()
 
 
 @bp.get("/<reference>/escalation.pdf")

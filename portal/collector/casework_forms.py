@@ -8,7 +8,7 @@ from wtforms import DateField, HiddenField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.casework_labels import CLOSE_REASON_LABELS, MANUAL_METHOD_LABELS
+from portal.labels import CLOSE_REASON_LABELS, MANUAL_METHOD_LABELS
 
 
 class VersionedForm(FlaskForm):

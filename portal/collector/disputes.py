@@ -8,7 +8,6 @@ from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.casework_labels import labels
 from portal.collector import bp
 from portal.collector.routes import case_page, load_reference
 from portal.debtor.disputes import file_response
@@ -21,11 +20,6 @@ from portal.services.disputes import decide
 from portal.services.disputes.debtor import DisputeRefused
 
 COLLECTORS = (Role.COLLECTOR, Role.ADMIN)
-
-
-@bp.app_context_processor
-def _labels():
-    return labels()
 
 
 class RejectDisputeForm(FlaskForm):

@@ -17,7 +17,7 @@ from portal.domain.money import InvalidAmount, parse_amount, to_decimal
 from portal.domain.plan_states import Frequency
 from portal.domain.policy import evaluate
 from portal.extensions import db
-from portal.i18n import FREQUENCY_LABELS
+from portal.labels import FREQUENCY_LABELS
 from portal.models import PlanProposal, Role
 from portal.security import staff_required
 from portal.services.cases.overview import load_case

@@ -9,17 +9,12 @@ from wtforms import MultipleFileField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
-from portal.casework_labels import DISPUTE_REASON_LABELS, labels
 from portal.debtor import bp
 from portal.domain.disputes import MAX_MESSAGE_CHARS
+from portal.labels import DISPUTE_REASON_LABELS
 from portal.security import body_limit, debtor_required
 from portal.services.cases.overview import load_case
 from portal.services.disputes import debtor as disputes
-
-
-@bp.app_context_processor
-def _labels():
-    return labels()
 
 
 @bp.app_template_filter("datetime")

@@ -12,7 +12,7 @@ from portal.domain import schedule
 from portal.domain.factors import parse_date_of_birth
 from portal.domain.money import InvalidAmount, TooManyDecimals, parse_amount
 from portal.domain.plan_states import Frequency
-from portal.i18n import FREQUENCY_LABELS
+from portal.labels import FREQUENCY_LABELS
 from portal.services.plans.decide import Request
 
 # The first payment may not be set further ahead than this, whatever the policy.

@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.i18n import INSTALMENT_STATUS_LABELS, PLAN_STATUS_LABELS, date, iban, money
+from portal.i18n import date, iban, money
+from portal.labels import INSTALMENT_STATUS_LABELS, PLAN_STATUS_LABELS
 from portal.models import Agency, Case, Plan
 from portal.pdf import Document
 from portal.services.mail.outbox import language_of

@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 
 from portal.domain.money import to_decimal
 from portal.extensions import db
-from portal.i18n import ENTRY_LABELS, date, money
+from portal.i18n import date, money
+from portal.labels import ENTRY_LABELS
 from portal.models import Creditor, RemittanceStatement
 from portal.pdf import Document
 from portal.services.placement.messages import csv_lines

@@ -11,8 +11,8 @@ from flask import current_app
 @click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), help="Day to charge for (today).")
 def charge_due(on) -> None:
     """Charge due instalments to saved payment methods (safe to run twice or on two machines)."""
+    from portal.services.clock import today
     from portal.services.payments.charges import charge_due as run
-    from portal.services.payments.checkout import today
 
     report = run(on.date() if on else today())
     click.echo(

@@ -7,17 +7,17 @@ import click
 
 from portal.extensions import db
 from portal.models import Creditor
+from portal.services import clock
 
 
 @click.command("plans-tick")
 @click.option("--on", "on_text", help="Run as of this date (YYYY-MM-DD); default today.")
 def plans_tick(on_text: str | None) -> None:
     """Advance plans: overdue instalments, plans at risk, broken plans (safe to run twice)."""
-    from portal.services.plans import decide as plans_decide
     from portal.services.plans import life as plans_life
 
     try:
-        on = dt.date.fromisoformat(on_text) if on_text else plans_decide.today()
+        on = dt.date.fromisoformat(on_text) if on_text else clock.today()
     except ValueError as exc:
         raise click.BadParameter("write the date as YYYY-MM-DD", param_hint="--on") from exc
     report = plans_life.tick(on)

@@ -20,9 +20,9 @@ from portal.services.cases.locking import CaseChanged
 from portal.services.casework import actions
 from portal.services.casework.closing import CloseRefused
 from portal.services.casework.money import MoneyChangeRefused
+from portal.services.clock import today
 from portal.services.escalation import file as escalation
 from portal.services.payments import manual
-from portal.services.payments.checkout import today
 
 COLLECTORS = (Role.COLLECTOR, Role.ADMIN)
 REFUSED = (actions.ActionRefused, MoneyChangeRefused, manual.ManualPaymentRefused, CloseRefused)

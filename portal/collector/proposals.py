@@ -20,6 +20,7 @@ from portal.extensions import db
 from portal.labels import FREQUENCY_LABELS
 from portal.models import PlanProposal, Role
 from portal.security import staff_required
+from portal.services import clock
 from portal.services.cases.overview import load_case
 from portal.services.plans import decide, review
 from portal.services.plans.policy import policy_for
@@ -212,7 +213,7 @@ def proposal_counter(proposal_id: int):
             form.lines.errors.append(error)
             return _detail(found, counter_form=form, status=422)
     try:
-        review.check_counter_lines(lines, balance, decide.today())
+        review.check_counter_lines(lines, balance, clock.today())
     except review.BadSchedule as exc:
         messages = {
             "sum": _(
@@ -224,7 +225,7 @@ def proposal_counter(proposal_id: int):
         }
         form.lines.errors.append(messages.get(str(exc), messages["dates"]))
         return _detail(found, counter_form=form, status=422)
-    verdict = evaluate(policy_for(case.creditor), balance, lines, frequency, decide.today())
+    verdict = evaluate(policy_for(case.creditor), balance, lines, frequency, clock.today())
     if action != "send":
         return _detail(found, counter_form=form, preview=(lines, verdict))
     try:

@@ -28,6 +28,7 @@ from portal.domain.states import CaseStatus
 from portal.extensions import db
 from portal.models import Plan
 from portal.security import debtor_required
+from portal.services import clock
 from portal.services.cases.overview import load_case, the_agency
 from portal.services.plans import current as plans
 from portal.services.plans import decide
@@ -67,7 +68,7 @@ def _form_state(case, form: PlanForm, action: str):
         suggestion = _budget_advice(case, form, balance, schedule.affordable_instalment(*budget))
         if suggestion.plan is None:
             return 200, None, suggestion
-    plan_request = form.plan_request(case.currency, decide.today(), balance)
+    plan_request = form.plan_request(case.currency, clock.today(), balance)
     if plan_request is None or form.income.errors or form.expenses.errors:
         return 422, None, suggestion
     try:
@@ -89,7 +90,7 @@ class BudgetAdvice:
 
 def _budget_advice(case, form: PlanForm, balance: int, affordable: int) -> BudgetAdvice:
     """Look for a plan within the budget that is approved at once; put it in the form."""
-    today = decide.today()
+    today = clock.today()
     first = parse_date_of_birth(form.first_due_on.data or "")
     if first is None or first < today:
         first = today + dt.timedelta(days=7)
@@ -118,7 +119,7 @@ def plan_propose():
     form = PlanForm()
     status, result, suggestion = 200, None, None
     if request.method == "GET":
-        form.first_due_on.data = (decide.today() + dt.timedelta(days=7)).strftime("%d/%m/%Y")
+        form.first_due_on.data = (clock.today() + dt.timedelta(days=7)).strftime("%d/%m/%Y")
     else:
         action = request.form.get("action", "preview")
         status, result, suggestion = _form_state(case, form, action)
@@ -146,7 +147,7 @@ def _confirm(case, form: PlanForm, result):
     if not form.consent.data:
         form.consent.errors.append(_("Tick the box to accept the agreement, or change the plan."))
         return None
-    plan_request = form.plan_request(case.currency, decide.today(), result.balance)
+    plan_request = form.plan_request(case.currency, clock.today(), result.balance)
     try:
         proposal = decide.propose(case, plan_request, _client(), form.budget(case.currency))
     except decide.PolicyRefused:

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Payment
-from portal.services.payments import checkout as payments
+from portal.services import clock
 from tests.pay_support import CARD_OK, make_plan, pay_hosted
 from tests.services.test_pay_instalments import apply_all, save
 from tests.services.test_payments import ledger_payments, start
@@ -28,12 +28,12 @@ def test_reconcile_reports_what_it_fixed(runner, stripe_double, factories):
 
 def test_charge_due_command_charges_the_due_instalment(runner, stripe_double, factories):
     case = factories.case(lines=(6_000,))
-    make_plan(case, (2_000, 4_000), payments.today())
+    make_plan(case, (2_000, 4_000), clock.today())
     save(case, CARD_OK)
     apply_all(stripe_double)
     result = runner.invoke(args=["portal", "charge-due"])
     assert result.exit_code == 0, result.output
     assert "charged 1, failed 0, pending 0" in result.output
-    later = (payments.today() + dt.timedelta(days=1)).isoformat()
+    later = (clock.today() + dt.timedelta(days=1)).isoformat()
     assert "charged 0" in runner.invoke(args=["portal", "charge-due", "--on", later]).output
     assert db.session.execute(select(Payment.amount)).scalars().all() == [2_000]

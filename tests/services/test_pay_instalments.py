@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from portal.domain.payments import PaymentPurpose
 from portal.extensions import db
 from portal.models import Instalment, Message, Payment, SavedPaymentMethod
+from portal.services import clock
 from portal.services.payments import charges, methods
 from portal.services.payments import checkout as payments
 from portal.services.payments import events as payment_events
@@ -38,7 +39,7 @@ def save(case, number, method="card"):
 
 def planned_case(factories, double, number=CARD_OK, method="card", amounts=(3_000, 3_000, 4_000)):
     case = factories.case(factories.creditor(), factories.debtor(language="en"), (sum(amounts),))
-    make_plan(case, amounts, payments.today() - dt.timedelta(days=1))
+    make_plan(case, amounts, clock.today() - dt.timedelta(days=1))
     save(case, number, method)
     assert "method_saved" in apply_all(double)
     double.state.events.clear()  # keep the saved method, forget the events already applied
@@ -61,7 +62,7 @@ def attempts(case_id):
 
 def test_pay_the_next_instalment_through_checkout(stripe_double, factories):
     case = factories.case(lines=(10_000,))
-    make_plan(case, (3_000, 3_000, 4_000), payments.today() + dt.timedelta(days=5))
+    make_plan(case, (3_000, 3_000, 4_000), clock.today() + dt.timedelta(days=5))
     assert payments.options(case).instalment.remaining == 3_000
     payment = payments.start_checkout(
         case,
@@ -90,9 +91,9 @@ def test_saving_a_method_keeps_only_the_latest(stripe_double, factories):
 
 def test_charge_due_charges_once_and_allocates_to_the_instalment(stripe_double, factories):
     case = planned_case(factories, stripe_double)
-    first = charges.charge_due(payments.today())
+    first = charges.charge_due(clock.today())
     assert len(first.charged) == 1
-    again = charges.charge_due(payments.today())
+    again = charges.charge_due(clock.today())
     assert again.charged == [] and again.failed == [] and again.pending == []
     assert instalments(case.id)[0] == ("paid", 3_000)
     assert payments.balance(case.id) == 7_000
@@ -104,7 +105,7 @@ def test_charge_due_charges_once_and_allocates_to_the_instalment(stripe_double, 
 
 def test_failed_charge_emails_a_link_and_retries_after_3_and_7_days(stripe_double, factories):
     case = planned_case(factories, stripe_double, number=CARD_CHARGE_FAILS)
-    today = payments.today()
+    today = clock.today()
     assert len(charges.charge_due(today).failed) == 1
     message = db.session.execute(select(Message).where(Message.template == "charge_failed"))
     assert "/l/" in message.scalar_one().body_text
@@ -122,7 +123,7 @@ def test_retries_count_days_from_the_failure_in_paris(stripe_double, factories):
     UTC: the retry comes 3 days later in Paris, not 2."""
     with time_machine.travel(dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC), tick=True):
         case = planned_case(factories, stripe_double, number=CARD_CHARGE_FAILS)
-        today = payments.today()
+        today = clock.today()
         assert today == dt.date(2027, 1, 1)
         assert len(charges.charge_due(today).failed) == 1
         assert charges.charge_due(today + dt.timedelta(days=2)).skipped == 1
@@ -132,7 +133,7 @@ def test_retries_count_days_from_the_failure_in_paris(stripe_double, factories):
 
 def test_charge_needing_authentication_asks_the_debtor(stripe_double, factories):
     case = planned_case(factories, stripe_double, number=CARD_3DS)
-    assert len(charges.charge_due(payments.today()).failed) == 1
+    assert len(charges.charge_due(clock.today()).failed) == 1
     assert attempts(case.id) == [(1, "failed", "authentication_required")]
     body = db.session.execute(select(Message.body_text)).scalars().all()[-1]
     assert "asks you to confirm" in body
@@ -140,7 +141,7 @@ def test_charge_needing_authentication_asks_the_debtor(stripe_double, factories)
 
 def test_sepa_charge_is_pending_until_the_bank_settles(stripe_double, factories):
     case = planned_case(factories, stripe_double, IBAN_OK, "sepa_debit")
-    assert len(charges.charge_due(payments.today()).pending) == 1
+    assert len(charges.charge_due(clock.today()).pending) == 1
     assert attempts(case.id)[0][1] == "processing"
     apply_all(stripe_double)
     assert attempts(case.id)[0][1] == "succeeded"
@@ -150,9 +151,9 @@ def test_sepa_charge_is_pending_until_the_bank_settles(stripe_double, factories)
 def test_provider_failure_is_retried_with_the_same_key(stripe_double, factories):
     case = planned_case(factories, stripe_double)
     stripe_double.fail_next("/v1/payment_intents", "500", times=2)
-    assert len(charges.charge_due(payments.today()).pending) == 1
+    assert len(charges.charge_due(clock.today()).pending) == 1
     assert attempts(case.id) == [(1, "pending", "provider_unavailable")]
-    assert len(charges.charge_due(payments.today()).charged) == 1
+    assert len(charges.charge_due(clock.today()).charged) == 1
     assert attempts(case.id) == [(1, "succeeded", None)]
     assert len(stripe_double.state.find("payment_intent")) == 1
 
@@ -172,7 +173,7 @@ def test_two_runners_at_once_never_charge_an_instalment_twice(
         try:
             with application.app_context():
                 barrier.wait()
-                reports.append(charges.charge_due(payments.today()))
+                reports.append(charges.charge_due(clock.today()))
         except Exception as exc:  # surfaced below
             errors.append(exc)
 

@@ -14,6 +14,7 @@ from portal.domain.payments import AboveBalance, BelowMinimum, NothingToPay, Pay
 from portal.extensions import db
 from portal.gateway.contract import ProviderUnavailable
 from portal.models import AuditEvent, LedgerEntry, Message, Payment, Receipt, WebhookEvent
+from portal.services import clock
 from portal.services.cases.ledger import add_entry
 from portal.services.payments import checkout as payments
 from portal.services.payments import events as payment_events
@@ -175,7 +176,7 @@ def test_payment_above_a_changed_balance_keeps_the_excess_as_a_credit(stripe_dou
     case = factories.case(lines=(10_000,))
     payment = start(case)
     # Meanwhile a bank transfer of 30.00 is recorded by a collector.
-    add_entry(case, EntryKind.PAYMENT, -3_000, occurred_on=payments.today())
+    add_entry(case, EntryKind.PAYMENT, -3_000, occurred_on=clock.today())
     db.session.commit()
     pay_hosted(payment.checkout_url, CARD_OK)
     apply_all(stripe_double)

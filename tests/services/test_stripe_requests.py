@@ -12,6 +12,7 @@ from portal.domain.payments import PaymentPurpose
 from portal.extensions import db
 from portal.gateway.contract import CheckoutRequest
 from portal.gateway.stripe_gateway import checkout_locale
+from portal.services import clock
 from portal.services.payments import charges, methods
 from portal.services.payments import checkout as payments
 from portal.services.payments import events as payment_events
@@ -43,7 +44,7 @@ def test_a_payment_checkout_in_each_language_is_accepted_and_paid(
 ):
     case = factories.case(lines=(10_000,))
     if purpose is PaymentPurpose.INSTALMENT:
-        make_plan(case, (3_000, 7_000), payments.today() + dt.timedelta(days=5))
+        make_plan(case, (3_000, 7_000), clock.today() + dt.timedelta(days=5))
     payment = payments.start_checkout(
         case,
         purpose,
@@ -69,7 +70,7 @@ def test_saving_a_method_charging_it_refunding_and_reconciling_are_accepted(
     stripe_double, factories, language, tag
 ):
     case = factories.case(factories.creditor(), factories.debtor(language=language), (6_000,))
-    make_plan(case, (3_000, 3_000), payments.today() - dt.timedelta(days=1))
+    make_plan(case, (3_000, 3_000), clock.today() - dt.timedelta(days=1))
     # Setup mode: a customer, then a setup checkout page.
     url = methods.start_setup(
         case, success_url="http://portal.test/pay/method?done=1", cancel_url="x", language=language
@@ -82,7 +83,7 @@ def test_saving_a_method_charging_it_refunding_and_reconciling_are_accepted(
     assert methods.saved_method(case.id).label.startswith("SEPA")
     stripe_double.state.events.clear()
     # Off-session charge of the due instalment.
-    report = charges.charge_due(payments.today())
+    report = charges.charge_due(clock.today())
     assert report.failed == [] and len(report.charged + report.pending) == 1
     apply_all(stripe_double)
     # Refund, list the refunds, and list the events for reconciliation.

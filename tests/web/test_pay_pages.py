@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Payment, Role
-from portal.services.payments import checkout as payment_service
+from portal.services import clock
 from portal.services.payments import events as payment_events
 from tests.conftest import csrf_token, post_form, staff_log_in
 from tests.pay_support import CARD_OK, as_event, make_plan, pay_hosted, post_event
@@ -207,7 +207,7 @@ def test_checkout_pages_open_in_the_debtors_language_as_stripe_names_it(
     client, factories, stripe_double, lang, tag
 ):
     case = factories.case(lines=(10_000,))
-    make_plan(case, (3_000, 7_000), payment_service.today() + dt.timedelta(days=3))
+    make_plan(case, (3_000, 7_000), clock.today() + dt.timedelta(days=3))
     log_in(client, case, lang)
     paying = submit(client, {"choice": "instalment"})
     method_page = client.get("/pay/method")

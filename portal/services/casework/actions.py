@@ -11,7 +11,7 @@ from portal.models import ActorKind, Case, CaseNote
 from portal.services import audit
 from portal.services.cases.locking import lock_case
 from portal.services.casework import closing, money
-from portal.services.payments.checkout import today
+from portal.services.clock import today
 from portal.services.reminders import controls
 
 MAX_NOTE_CHARS = 4000

@@ -17,9 +17,9 @@ from portal.services import audit
 from portal.services.cases.locking import lock_case
 from portal.services.casework.closing import close, reopened_status
 from portal.services.casework.money import balance_of, reduce_line, write_off
+from portal.services.clock import today
 from portal.services.disputes.debtor import DisputeRefused, debtor_file
 from portal.services.mail import outbox as mail
-from portal.services.payments.checkout import today
 
 MAX_EXPLANATION_CHARS = 4000
 

@@ -14,7 +14,7 @@ from portal.models import ActorKind, Agency, Case, Message, Payment, PlanProposa
 from portal.pdf import Document
 from portal.services import audit
 from portal.services.cases.amounts import amounts_for
-from portal.services.payments.checkout import today
+from portal.services.clock import today
 
 # The request form for an order for payment, by who the debtor is (service-public.fr).
 FORMS = {

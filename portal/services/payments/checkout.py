@@ -1,10 +1,8 @@
 """Online payments: what the debtor may pay, starting a hosted checkout, and reading payments."""
 
-import datetime as dt
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -29,11 +27,6 @@ from portal.services.plans import current as plan_service
 def gateway() -> Gateway:
     """The configured payment gateway."""
     return stripe_gateway.from_config()
-
-
-def today() -> dt.date:
-    """Today in the portal's time zone."""
-    return dt.datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def balance(case_id: int) -> int:

@@ -16,10 +16,10 @@ from portal.models import ActorKind, Message, Payment, WebhookEvent
 from portal.models.base import utcnow
 from portal.security import case_link
 from portal.services import audit
+from portal.services.clock import today
 from portal.services.mail import outbox as mail
 from portal.services.payments import receipts
 from portal.services.payments.batch import Batch
-from portal.services.payments.checkout import today
 from portal.services.payments.methods import save_method
 from portal.services.plans import current as plan_service
 

@@ -22,9 +22,10 @@ from portal.models.base import utcnow
 from portal.services import audit
 from portal.services.cases.ledger import add_entry
 from portal.services.cases.locking import lock_case
+from portal.services.clock import today
 from portal.services.mail import outbox as mail
 from portal.services.payments import receipts
-from portal.services.payments.checkout import balance, today
+from portal.services.payments.checkout import balance
 from portal.services.plans import current as plan_service
 
 METHODS = ("transfer", "cheque", "cash")

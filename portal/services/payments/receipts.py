@@ -23,9 +23,9 @@ from portal.models import ActorKind, Agency, Case, Message, Payment, Receipt, Re
 from portal.pdf import Document
 from portal.security import case_link
 from portal.services import audit
+from portal.services.clock import today
 from portal.services.mail import outbox as mail
 from portal.services.mail.attachments import Attachment
-from portal.services.payments.checkout import today
 
 _LOOK_UP = object()  # queue_email without an agency: the mail service looks it up
 

@@ -8,8 +8,8 @@ from portal.extensions import db
 from portal.gateway.contract import Event
 from portal.models import ActorKind, Payment, PaymentReversal, WebhookEvent
 from portal.services import audit
+from portal.services.clock import today
 from portal.services.payments.batch import Batch
-from portal.services.payments.checkout import today
 from portal.services.payments.handlers import advance, find_payment
 
 

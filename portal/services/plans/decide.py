@@ -2,9 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +22,7 @@ from portal.models import ActorKind, Case, Instalment, MessageStatus, Plan, Plan
 from portal.models.base import utcnow
 from portal.security import case_link
 from portal.services import audit
+from portal.services.clock import today
 from portal.services.mail import outbox as mail
 from portal.services.plans.current import _case_balance
 from portal.services.plans.policy import policy_for
@@ -88,11 +87,6 @@ class Preview:
     lines: list[schedule.Line]
     verdict: Verdict
     offer: Offer | None = None
-
-
-def today() -> dt.date:
-    """Today in the portal's time zone."""
-    return utcnow().astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def balance_of(case: Case) -> int:

@@ -14,6 +14,7 @@ from portal.extensions import db
 from portal.models import ActorKind, Case, PlanProposal, StaffUser
 from portal.models.base import utcnow
 from portal.services import audit
+from portal.services.clock import today
 from portal.services.plans.decide import (
     CaseNotPayable,
     NotFound,
@@ -23,7 +24,6 @@ from portal.services.plans.decide import (
     decision_email,
     deliver_case_messages,
     start_plan,
-    today,
 )
 from portal.services.plans.policy import policy_for
 

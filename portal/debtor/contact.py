@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,12 +11,11 @@ from wtforms import RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
-from portal.debtor import bp
+from portal.debtor import bp, current_case
 from portal.domain import callbacks as rules
 from portal.models.base import utcnow
 from portal.security import debtor_required
 from portal.services import callbacks
-from portal.services.cases.overview import load_case
 
 
 class CallbackForm(FlaskForm):
@@ -50,14 +49,6 @@ REFUSALS = {
 }
 
 
-def _case():
-    found = load_case(g.case_id)
-    if found is None:
-        abort(404)
-    g.preferred_language = found.debtor.language
-    return found
-
-
 def _page(case, callback_form=None, channel_form=None, error=None, status=200):
     zone = callbacks.zone_of(case)
     form = callback_form or CallbackForm(formdata=None)
@@ -82,14 +73,14 @@ def _page(case, callback_form=None, channel_form=None, error=None, status=200):
 @debtor_required
 def contact():
     """Ask for a call-back; choose e-mail, letter or phone."""
-    return _page(_case())
+    return _page(current_case())
 
 
 @bp.post("/case/contact/callback")
 @debtor_required
 def contact_callback():
     """Record a call-back request at the chosen slot."""
-    case = _case()
+    case = current_case()
     form = CallbackForm()
     if not form.validate_on_submit():
         return _page(case, callback_form=form, error=_("Please check the form."), status=422)
@@ -112,7 +103,7 @@ def contact_callback():
 @debtor_required
 def contact_channel():
     """Record how the debtor prefers to be contacted."""
-    case = _case()
+    case = current_case()
     form = ChannelForm()
     if not form.validate_on_submit() or form.channel.data not in rules.CHANNELS:
         return _page(case, channel_form=form, error=_("Please check the form."), status=422)

@@ -9,11 +9,10 @@ from wtforms import MultipleFileField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
-from portal.debtor import bp
+from portal.debtor import bp, current_case
 from portal.domain.disputes import MAX_MESSAGE_CHARS
 from portal.labels import DISPUTE_REASON_LABELS
 from portal.security import body_limit, debtor_required
-from portal.services.cases.overview import load_case
 from portal.services.disputes import debtor as disputes
 
 
@@ -89,14 +88,6 @@ def _uploads(field) -> list[disputes.Upload]:
     ]
 
 
-def _case():
-    found = load_case(g.case_id)
-    if found is None:
-        abort(404)
-    g.preferred_language = found.debtor.language
-    return found
-
-
 def _page(case, form=None, add_form=None, error=None, status=200):
     dispute = disputes.latest(case.id)
     return (
@@ -116,7 +107,7 @@ def _page(case, form=None, add_form=None, error=None, status=200):
 @debtor_required
 def dispute():
     """The dispute form, or the dispute being reviewed (and the form to add to it)."""
-    return _page(_case())
+    return _page(current_case())
 
 
 @bp.post("/case/dispute")
@@ -124,7 +115,7 @@ def dispute():
 @body_limit("DISPUTE_MAX_BYTES")
 def dispute_open():
     """Open a dispute: reminders stop until a collector has reviewed it."""
-    case = _case()
+    case = current_case()
     form = DisputeForm()
     if not form.validate_on_submit():
         error = _("Please correct the fields marked below.")
@@ -145,7 +136,7 @@ def dispute_open():
 @body_limit("DISPUTE_MAX_BYTES")
 def dispute_add():
     """Add a message or proof to the open dispute."""
-    case = _case()
+    case = current_case()
     form = AddForm()
     if not form.validate_on_submit():
         return _page(case, add_form=form, error=_("Please correct the fields marked below."),

@@ -3,7 +3,7 @@
 from flask import abort, g, make_response, render_template
 from flask_babel import get_locale
 
-from portal.debtor import bp
+from portal.debtor import bp, current_case
 from portal.extensions import db
 from portal.models import Channel, Message
 from portal.security import debtor_required
@@ -19,10 +19,7 @@ from portal.services.reminders.letters import case_letters, letter_pdf
 @debtor_required
 def documents():
     """Everything about the case: letters, e-mails, receipts, plans, the certificate."""
-    case = load_case(g.case_id)
-    if case is None:
-        abort(404)
-    g.preferred_language = case.debtor.language
+    case = current_case()
     return render_template(
         "debtor/documents.html",
         case=case,

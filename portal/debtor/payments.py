@@ -1,7 +1,7 @@
 """The debtor pays online: choose what to pay, go to the hosted checkout, come back to a page
 that says "being confirmed" until the provider's webhook arrives, then shows the receipt."""
 
-from flask import abort, current_app, g, make_response, render_template, request, url_for
+from flask import abort, current_app, make_response, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import AnyOf, DataRequired, Length
 
-from portal.debtor import bp
+from portal.debtor import bp, current_case
 from portal.domain.money import InvalidAmount, TooManyDecimals, parse_amount
 from portal.domain.payments import (
     AboveBalance,
@@ -22,7 +22,6 @@ from portal.errors import render_error
 from portal.gateway.contract import GatewayError
 from portal.i18n import current_language, money
 from portal.security import CSP, debtor_required
-from portal.services.cases.overview import load_case
 from portal.services.payments import checkout as payment_service
 from portal.services.payments import methods, receipts
 
@@ -43,14 +42,6 @@ class PayForm(FlaskForm):
 
 class SetupForm(FlaskForm):
     """Save a card or SEPA mandate for the plan's instalments (CSRF only)."""
-
-
-def _case():
-    case = load_case(g.case_id)
-    if case is None:
-        abort(404)
-    g.preferred_language = case.debtor.language
-    return case
 
 
 def with_checkout_csp(response):
@@ -82,7 +73,7 @@ def provider_trouble_page(case):
 @debtor_required
 def pay():
     """Choose what to pay, then go to the provider's hosted checkout page."""
-    case = _case()
+    case = current_case()
     opts = payment_service.options(case)
     form = PayForm()
     error = None
@@ -140,7 +131,7 @@ def pay():
 @debtor_required
 def payment_status(payment_id: int):
     """Being confirmed (refreshing itself) until the webhook arrives; then received or failed."""
-    case = _case()
+    case = current_case()
     payment = payment_service.payment_of_case(case.id, payment_id)
     if payment is None:
         abort(404)
@@ -162,7 +153,7 @@ def payment_status(payment_id: int):
 @debtor_required
 def receipt_pdf(payment_id: int):
     """The payment's numbered receipt as a PDF."""
-    case = _case()
+    case = current_case()
     payment = payment_service.payment_of_case(case.id, payment_id)
     receipt = receipts.receipt_for(payment.id) if payment else None
     if receipt is None:
@@ -177,7 +168,7 @@ def receipt_pdf(payment_id: int):
 @debtor_required
 def payment_method():
     """Save a card or SEPA mandate so the plan's instalments are charged automatically."""
-    case = _case()
+    case = current_case()
     in_plan = payment_service.options(case).instalment is not None
     form = SetupForm()
     if form.validate_on_submit() and not in_plan:

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from flask import (
     abort,
     flash,
-    g,
     jsonify,
     make_response,
     redirect,
@@ -16,7 +15,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from portal.debtor import bp
+from portal.debtor import bp, current_case
 from portal.debtor.plan_forms import ConsentForm, EmptyForm, PlanForm
 from portal.domain import schedule
 from portal.domain.budget import Suggestion, suggest_plan
@@ -29,7 +28,7 @@ from portal.extensions import db
 from portal.models import Plan
 from portal.security import debtor_required
 from portal.services import clock
-from portal.services.cases.overview import load_case, the_agency
+from portal.services.cases.overview import the_agency
 from portal.services.plans import current as plans
 from portal.services.plans import decide
 from portal.services.plans.pdf import schedule_pdf
@@ -40,14 +39,6 @@ from portal.services.plans.policy import policy_for
 def _plan_summary():
     # A callable: the query runs only on the pages that show plans.
     return {"plan_summary": plans.summary, "AGREEMENT_VERSION": decide.AGREEMENT_VERSION}
-
-
-def _case():
-    found = load_case(g.case_id)
-    if found is None:
-        abort(404)
-    g.preferred_language = found.debtor.language
-    return found
 
 
 def _client():
@@ -111,7 +102,7 @@ def _budget_advice(case, form: PlanForm, balance: int, affordable: int) -> Budge
 @debtor_required
 def plan_propose():
     """Propose a plan: the form, the schedule preview with the agreement, then confirmation."""
-    case = _case()
+    case = current_case()
     summary = plans.summary(case.id)
     if case.status != CaseStatus.OPEN or summary.pending or summary.counter or summary.live:
         flash(_("A payment plan cannot be proposed on this case now."), "info")
@@ -169,7 +160,7 @@ def _confirm(case, form: PlanForm, result):
 @debtor_required
 def plan_preview():
     """The live preview for the script: the preview fragment as JSON."""
-    case = _case()
+    case = current_case()
     form = PlanForm()
     status, result, suggestion = _form_state(case, form, "preview")
     errors = {f.name: [str(e) for e in f.errors] for f in form if f.errors}
@@ -183,7 +174,7 @@ def plan_preview():
 @debtor_required
 def plan_withdraw(proposal_id: int):
     """Withdraw a pending proposal."""
-    case = _case()
+    case = current_case()
     EmptyForm().validate_on_submit()
     try:
         decide.withdraw(case, proposal_id, ip=request.remote_addr)
@@ -200,7 +191,7 @@ def plan_withdraw(proposal_id: int):
 @debtor_required
 def plan_answer(proposal_id: int):
     """Accept (with consent) or decline a collector's counter-offer."""
-    case = _case()
+    case = current_case()
     form = ConsentForm()
     accept = request.form.get("answer") == "accept"
     if accept and not (form.validate_on_submit() and form.consent.data):
@@ -226,7 +217,7 @@ def plan_answer(proposal_id: int):
 @debtor_required
 def plan_pdf(plan_id: int):
     """The plan's schedule (échéancier) as a PDF."""
-    case = _case()
+    case = current_case()
     plan = db.session.get(Plan, plan_id)
     if plan is None or plan.case_id != case.id:
         abort(404)

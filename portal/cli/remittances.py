@@ -13,10 +13,11 @@ import click
 def issue_remittance(creditor_id: int, until: str | None) -> None:
     """Issue the creditor's next statement: what was collected since the last one, the
     commission and the net amount due. An issued statement never changes."""
+    from portal.services.clock import today
     from portal.services.remittances import issue
 
     try:
-        end = dt.date.fromisoformat(until) if until else dt.date.today() - dt.timedelta(days=1)
+        end = dt.date.fromisoformat(until) if until else today() - dt.timedelta(days=1)
     except ValueError as exc:
         raise click.BadParameter("write the date as YYYY-MM-DD", param_hint="--until") from exc
     try:

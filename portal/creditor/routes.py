@@ -22,7 +22,7 @@ from portal.creditor import bp
 from portal.domain.states import CaseStatus
 from portal.models import Role
 from portal.security import staff_required
-from portal.services import digests
+from portal.services import clock, digests
 from portal.services.cases import overview as case_service
 from portal.services.mail import outbox as mail
 from portal.services.reporting import case_list, exports
@@ -30,7 +30,7 @@ from portal.services.reporting import dashboard as reports
 
 
 def _today() -> dt.date:
-    return dt.date.today()
+    return clock.today()
 
 
 @bp.get("/dashboard")

@@ -22,7 +22,7 @@ from portal.extensions import db
 from portal.models import Agency, Case, Creditor, DebtLine, Debtor, Role, StaffUser
 from portal.models.base import utcnow
 from portal.security import case_link
-from portal.services import demo_letters
+from portal.services import clock, demo_letters
 from portal.services.access.login import hash_password
 from portal.services.cases.ledger import add_entry
 
@@ -289,7 +289,7 @@ def load_demo(
     secret_key: str, today: dt.date | None = None
 ) -> tuple[list[DemoDebtor], list[DemoStaff]]:
     """Create what is missing of the demo and return every demo login."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     rng = random.Random(20261125)
     _get_or_create(Agency, {"singleton": True}, AGENCY)
     creditors = [

@@ -69,3 +69,17 @@ def test_pdf_and_csv(app, factories, db):
     lines = text.lstrip("\ufeff").splitlines()
     assert lines[0] == "date;reference;external reference;kind;amount"
     assert lines[1].endswith(";payment;100.00") and lines[-1].endswith(";net amount due;87.50")
+
+
+def test_the_command_covers_until_yesterday_in_paris(app, factories, db):
+    creditor = factories.creditor(commission_rate_bp=1_000)
+    new_year = dt.datetime(2027, 1, 1, 12, tzinfo=dt.UTC)
+    with time_machine.travel(new_year - dt.timedelta(days=10)):
+        case = factories.case(creditor, lines=(50_000,))
+    move(case, EntryKind.PAYMENT, -20_000, new_year)
+    with time_machine.travel(dt.datetime(2027, 1, 1, 23, 30, tzinfo=dt.UTC), tick=False):
+        result = app.test_cli_runner().invoke(
+            args=["portal", "issue-remittance", "--creditor", str(creditor.id)]
+        )  # 00:30 on 2 January in Paris: 1 January is yesterday there
+    assert result.exit_code == 0, result.output
+    assert "to 2027-01-01): received 20000" in result.output

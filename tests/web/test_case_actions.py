@@ -140,6 +140,17 @@ def test_a_paid_case_offers_its_certificate_of_payment_in_full(client, factories
     assert "Nothing remains to be paid on this case." in text
 
 
+@time_machine.travel(dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC), tick=False)
+def test_the_certificate_is_dated_with_the_day_in_paris(client, factories):
+    factories.agency()
+    case = factories.case(lines=(12_345,), payments=(12_345,))
+    log_in(client, case)
+    pdf = client.get("/case/certificate.pdf")
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    text = re.sub(r"\s+", " ", text.replace("\u00a0", " "))
+    assert "Issued on January 1, 2027" in text  # 00:30 in Paris, still 31 December in UTC
+
+
 def test_no_certificate_while_something_is_owed(client, factories):
     case = factories.case(lines=(12_345,), payments=(2_345,))
     log_in(client, case)

@@ -114,3 +114,12 @@ def test_remittance_statements_are_listed_and_downloadable_by_their_creditor_onl
     assert client.get(f"/creditor/remittances/{theirs.id}.pdf").status_code == 404
     assert client.get(f"/creditor/remittances/{theirs.id}.csv").status_code == 404
     assert client.get(f"/creditor/remittances/{2**64}.pdf").status_code == 404
+
+
+def test_the_payments_export_defaults_to_this_month_in_paris(client, factories):
+    creditor = factories.creditor()
+    with time_machine.travel(dt.datetime(2026, 6, 30, 22, 30, tzinfo=dt.UTC), tick=False):
+        staff_login(client, factories.staff(Role.CREDITOR, creditor, language="en").email)
+        response = client.get("/creditor/payments.csv")  # 00:30 on 1 July in Paris
+    assert response.status_code == 200
+    assert "payments-2026-07-01-2026-07-01.csv" in response.headers["Content-Disposition"]

@@ -17,6 +17,7 @@ from portal.i18n import date as format_date
 from portal.i18n import money
 from portal.models import Agency, Case, LedgerEntry
 from portal.pdf import Document
+from portal.services.clock import today
 
 _PAID_KINDS = (EntryKind.PAYMENT, EntryKind.REFUND)
 
@@ -81,7 +82,7 @@ def certificate_pdf(case: Case, facts: CertificateFacts, language: str) -> bytes
         doc.paragraph(_("Nothing remains to be paid on this case."), bold=True)
         doc.paragraph(
             _("Issued on %(date)s. Each payment also has its own receipt.",
-              date=format_date(dt.date.today(), "long")),
+              date=format_date(today(), "long")),
             small=True,
         )  # fmt: skip
         return doc.render()

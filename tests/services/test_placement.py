@@ -167,3 +167,18 @@ def test_references_never_collide_with_existing_ones(factories, db, monkeypatch)
     made = iter([existing.reference, existing.reference, "23456789A"])
     monkeypatch.setattr(load.references, "generate", lambda: next(made))
     assert load.new_references(1) != [existing.reference]
+
+
+@pytest.mark.parametrize("via", ["csv", "api"])
+def test_a_debt_due_today_in_paris_is_accepted_late_in_the_utc_day(factories, db, via):
+    creditor = factories.creditor()
+    cells = {"due_on": "2026-07-01", "issued_on": "2026-06-15"}
+    with time_machine.travel(dt.datetime(2026, 6, 30, 22, 30, tzinfo=dt.UTC), tick=False):
+        if via == "csv":  # 00:30 on 1 July in Paris: the debt fell due today, not tomorrow
+            outcome = imports.import_csv(opener(csv_bytes([row(1, **cells)])), creditor.id)
+        else:
+            case = {k: v for k, v in row(1, **cells).items()}
+            lines = {k: case.pop(k) for k in ("basis", "document_number", "issued_on",
+                                               "due_on", "principal")}  # fmt: skip
+            outcome = imports.place_cases([case | {"lines": [lines]}], creditor.id)
+    assert outcome.status == "loaded", outcome

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
 from portal.models import ActorKind, Creditor, PlacementImport
-from portal.services import audit
+from portal.services import audit, clock
 from portal.services.placement.check import Check, check_rows
 from portal.services.placement.columns import BY_NAME
 from portal.services.placement.csvfile import FileProblem, records, scan
@@ -147,7 +147,7 @@ def import_csv(
     """Place the cases of a CSV file, all or none. `open_file` gives the file from its start
     (it is read three times: scan, check, load); raises UnknownCreditor."""
     creditor = _creditor(creditor_id)
-    today = today or dt.date.today()
+    today = today or clock.today()
     meta = {
         "source": source,
         "filename": filename and filename[:255],
@@ -184,7 +184,7 @@ def place_cases(
     creditor = _creditor(creditor_id)
     digest = hashlib.sha256(json.dumps(cases, sort_keys=True, default=str).encode()).hexdigest()
     meta = {"source": "api", "filename": None, "staff_user_id": None}
-    today = today or dt.date.today()
+    today = today or clock.today()
     check = Check()
     flat = list(_flatten(cases, check))
     if check.error_count:  # the rows that could be read are checked too: every fault at once

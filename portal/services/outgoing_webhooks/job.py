@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.extensions import db
 from portal.models import AuditEvent, Case, WebhookDelivery, WebhookEndpoint
 from portal.services.outgoing_webhooks.signing import HEADER, sign
+from portal.services.outgoing_webhooks.targets import TargetRefused, check_resolved
 
 EVENTS = {  # audit action -> event type sent
     "case.placed": "case.placed",
@@ -96,6 +97,11 @@ def enqueue(report: Report, now: dt.datetime) -> None:
 
 
 def _post(url: str, body: bytes, signature: str) -> tuple[int | None, str | None]:
+    if url.startswith("https://"):  # http:// only exists for tests' local receivers
+        try:
+            check_resolved(url)
+        except TargetRefused as exc:
+            return None, f"not sent: {exc.reason}"
     request = urllib.request.Request(
         url,
         data=body,
@@ -121,12 +127,17 @@ def deliver(now: dt.datetime, report: Report) -> None:
     while True:
         stmt = (
             select(WebhookDelivery)
-            .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now)
+            .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
+            .where(
+                WebhookDelivery.status == "pending",
+                WebhookDelivery.next_attempt_at <= now,
+                WebhookEndpoint.active,  # a disabled endpoint's retries wait until it is enabled
+            )
             .order_by(WebhookDelivery.id)
             .limit(BATCH)
         )
         if postgres:
-            stmt = stmt.with_for_update(skip_locked=True)
+            stmt = stmt.with_for_update(of=WebhookDelivery, skip_locked=True)
         due = db.session.scalars(stmt).all()
         if not due:
             return
@@ -138,6 +149,8 @@ def deliver(now: dt.datetime, report: Report) -> None:
             body = json.dumps(payload, separators=(",", ":")).encode()
             code, error = _post(url, body, sign(secret, int(time.time()), body))
             delivery = db.session.get(WebhookDelivery, delivery_id)
+            if delivery is None:  # its endpoint was deleted meanwhile
+                continue
             delivery.attempts += 1
             delivery.last_status_code, delivery.last_error = code, error
             if code is not None and 200 <= code < 300:

@@ -61,9 +61,7 @@ def webhooks():
     ), status
 
 
-@bp.post("/webhooks/<int:endpoint_id>/<any(enable, disable, delete):what>")
-@staff_required(Role.CREDITOR)
-def webhook_action(endpoint_id: int, what: str):
+def _change(endpoint_id: int, what: str):
     """Enable, disable or delete one of the creditor's endpoints."""
     found = _own(endpoint_id)
     if not FlaskForm().validate_on_submit():
@@ -77,6 +75,27 @@ def webhook_action(endpoint_id: int, what: str):
               _("The endpoint is disabled: nothing is sent to it until it is enabled again."),
               "success")  # fmt: skip
     return redirect(url_for("creditor.webhooks"), code=303)
+
+
+@bp.post("/webhooks/<int:endpoint_id>/enable")
+@staff_required(Role.CREDITOR)
+def webhook_enable(endpoint_id: int):
+    """Send events to the endpoint again (from now on)."""
+    return _change(endpoint_id, "enable")
+
+
+@bp.post("/webhooks/<int:endpoint_id>/disable")
+@staff_required(Role.CREDITOR)
+def webhook_disable(endpoint_id: int):
+    """Send nothing to the endpoint until it is enabled again."""
+    return _change(endpoint_id, "disable")
+
+
+@bp.post("/webhooks/<int:endpoint_id>/delete")
+@staff_required(Role.CREDITOR)
+def webhook_delete(endpoint_id: int):
+    """Delete the endpoint and its delivery log."""
+    return _change(endpoint_id, "delete")
 
 
 @bp.get("/webhooks/<int:endpoint_id>")

@@ -136,3 +136,14 @@ def test_role_change_needs_the_csrf_token(admin_client, factories):
 def test_an_unknown_user_is_404(admin_client):
     assert admin_client.get("/admin/users/999999/role").status_code == 404
     assert admin_client.get(f"/admin/users/{2**70}/role").status_code == 404
+
+
+def test_the_creditor_page_sections_speak_french(web_app, factories):
+    admin = factories.staff(Role.ADMIN, language="fr")
+    client = web_app.test_client()
+    assert staff_log_in(client, admin).status_code == 303
+    creditor = factories.creditor()
+    page = client.get(f"/admin/creditors/{creditor.id}").get_data(as_text=True)
+    assert "Créer un jeton" in page and "Utilisateurs du créancier" in page
+    factories.staff(Role.COLLECTOR, name="Colette")
+    assert "Changer le rôle" in client.get("/admin/users").get_data(as_text=True)

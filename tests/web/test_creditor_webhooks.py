@@ -193,3 +193,16 @@ def test_the_documented_snippet_verifies_real_signatures(creditor_client):
     assert not scope["verify"]("whsec_other", header, body)
     assert not scope["verify"]("whsec_test", signing.sign("whsec_test", now - 3600, body), body)
     assert csrf_token(page)  # the page's forms carry the token
+
+
+def test_the_pages_speak_french(creditor_client):
+    endpoint, _ = endpoints.add_endpoint(creditor_client.user.creditor_id,
+                                         "https://hooks.example.com/a")  # fmt: skip
+    a_delivery(endpoint, status_code=200)
+    french = {"Accept-Language": "fr"}
+    creditor_client.user.language = None
+    db.session.commit()
+    page = creditor_client.get(PAGE, headers=french).get_data(as_text=True)
+    assert "Ajouter une adresse" in page and "Vérifier la signature" in page
+    log = creditor_client.get(f"{PAGE}/{endpoint.id}", headers=french).get_data(as_text=True)
+    assert "Tentatives" in log and "En attente" in log

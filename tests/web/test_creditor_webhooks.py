@@ -93,7 +93,7 @@ def test_a_name_resolving_to_a_private_address_is_not_posted_to(creditor_client,
     monkeypatch.setattr(socket, "getaddrinfo",
                         lambda *a, **k: [(socket.AF_INET, socket.SOCK_STREAM, 6, "",
                                           ("10.0.0.5", 443))])  # fmt: skip
-    monkeypatch.setattr(job.urllib.request, "urlopen", lambda *a, **k: connections.append(a))
+    monkeypatch.setattr(socket, "create_connection", lambda *a, **k: connections.append(a))
     job.deliver(dt.datetime.now(dt.UTC), job.Report())
     db.session.refresh(delivery)
     assert connections == [] and delivery.attempts == 1

@@ -8,8 +8,6 @@ and pushed to a later attempt time before they are posted, so no other run takes
 import datetime as dt
 import json
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -17,8 +15,8 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
 from portal.models import AuditEvent, Case, WebhookDelivery, WebhookEndpoint
+from portal.services.outgoing_webhooks import transport
 from portal.services.outgoing_webhooks.signing import HEADER, sign
-from portal.services.outgoing_webhooks.targets import TargetRefused, check_resolved
 
 EVENTS = {  # audit action -> event type sent
     "case.placed": "case.placed",
@@ -97,28 +95,9 @@ def enqueue(report: Report, now: dt.datetime) -> None:
 
 
 def _post(url: str, body: bytes, signature: str) -> tuple[int | None, str | None]:
-    if url.startswith("https://"):  # http:// only exists for tests' local receivers
-        try:
-            check_resolved(url)
-        except TargetRefused as exc:
-            return None, f"not sent: {exc.reason}"
-    request = urllib.request.Request(
-        url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            HEADER: signature,
-            "User-Agent": "Amiable-Webhooks/1",
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 (https only, checked when registered)
-            return response.status, None
-    except urllib.error.HTTPError as exc:
-        return exc.code, None
-    except (urllib.error.URLError, OSError) as exc:
-        return None, str(exc)[:200]
+    headers = {"Content-Type": "application/json", HEADER: signature,
+               "User-Agent": "Amiable-Webhooks/1"}  # fmt: skip
+    return transport.post(url, body, headers, TIMEOUT)
 
 
 def deliver(now: dt.datetime, report: Report) -> None:

@@ -69,14 +69,18 @@ def check_url(url: str) -> str:
     return url
 
 
-def check_resolved(url: str) -> None:
-    """Before a post: every address the URL's host resolves to is public (TargetRefused)."""
+def check_resolved(url: str) -> str:
+    """Before a post: every address the URL's host resolves to is public (else TargetRefused);
+    returns the first, to connect to that one."""
     parsed = urlparse(url)
     try:
         infos = socket.getaddrinfo(parsed.hostname, parsed.port or 443, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):
         raise TargetRefused("unresolved") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
-        if not public(address):
+    addresses = [info[4][0].split("%", 1)[0] for info in infos]
+    if not addresses:
+        raise TargetRefused("unresolved")
+    for address in addresses:
+        if not public(ipaddress.ip_address(address)):
             raise TargetRefused("private_address")
+    return addresses[0]

@@ -14,6 +14,13 @@ from flask_babel import get_locale, get_translations, lazy_gettext, to_user_time
 from portal.domain.money import to_decimal
 from portal.labels import BASIS_LABELS, TABLES
 
+
+def N_(text: str) -> str:  # noqa: N802 (gettext's usual name for it)
+    """Marks a constant for the catalogs without translating it here: the text stays English
+    where machines read it (the OpenAPI document) and is translated where people read it."""
+    return text
+
+
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 # English is formatted the European way: dates as "19 March 2014", not "March 19, 2014".
 FORMAT_LOCALES = {"en": "en_GB"}

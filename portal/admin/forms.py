@@ -82,3 +82,20 @@ class AgencyForm(FlaskForm):
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
     iban = StringField(_l("IBAN"), validators=[Length(max=42)])
     bic = StringField(_l("BIC"), validators=[Length(max=11)])
+
+
+class ApiTokenForm(FlaskForm):
+    """A new API token for a creditor: a name to tell it apart."""
+
+    name = StringField(
+        _l("Token name"),
+        validators=[DataRequired(_l("Give the token a name.")), Length(max=100)],
+        description=_l("E.g. the system that will use it: “ERP export”."),
+    )
+
+
+class RoleForm(FlaskForm):
+    """A staff user's role, and their creditor for a creditor user."""
+
+    role = SelectField(_l("Role"), choices=InviteForm.role.kwargs["choices"])
+    creditor_id = SelectField(_l("Creditor (creditor users only)"), choices=[], coerce=str)

@@ -43,6 +43,7 @@ def error_message(error: AdminError) -> str:
         "rate_invalid": _("Give a commission rate between 0 and 100 %, e.g. 12.5."),
         "creditor_needed": _("A creditor user needs a creditor."),
         "not_yourself": _("You cannot deactivate your own account."),
+        "not_your_own_role": _("You cannot change your own role: ask another administrator."),
         "no_such_user": _("This staff user does not exist."),
         "no_such_creditor": _("This creditor does not exist."),
     }.get(error.message, _("This value is not valid."))

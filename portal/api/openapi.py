@@ -1,5 +1,6 @@
 """The API described as OpenAPI 3.1, built from the placement columns so the two never differ."""
 
+from portal.i18n import N_
 from portal.services.placement.columns import COLUMNS
 
 _TEXT = {"type": ["string", "number", "null"]}
@@ -56,8 +57,10 @@ SCHEMAS = {
     "Error": _error(),
     "CaseInput": {
         "type": "object",
-        "description": "A case: the CSV's case columns and its debt lines. Amounts are decimal "
-        "text as in the CSV (`1234.56` or `1 234,56`); dates `2026-03-01` or `01/03/2026`.",
+        "description": N_(
+            "A case: the CSV's case columns and its debt lines. Amounts are decimal "
+            "text as in the CSV (`1234.56` or `1 234,56`); dates `2026-03-01` or `01/03/2026`."
+        ),
         "required": ["external_reference", "lines"],
         "properties": {
             **_columns(True),
@@ -75,7 +78,7 @@ SCHEMAS = {
             "import_id": {"type": "integer"},
             "created": {
                 "type": "boolean",
-                "description": "false: the same cases were placed before",
+                "description": N_("false: the same cases were placed before"),
             },
             "cases": {
                 "type": "array",
@@ -110,8 +113,8 @@ SCHEMAS = {
                 "enum": ["open", "in_plan", "disputed", "escalated", "paid", "settled", "closed"]
             },
             "currency": {"type": "string"},
-            "balance": {"type": "integer", "description": "minor units (cents)"},
-            "paid": {"type": "integer", "description": "minor units, net of refunds"},
+            "balance": {"type": "integer", "description": N_("minor units (cents)")},
+            "paid": {"type": "integer", "description": N_("minor units, net of refunds")},
             "has_live_plan": {"type": "boolean"},
             "placed_at": {"type": "string", "format": "date-time"},
         },
@@ -134,7 +137,7 @@ SCHEMAS = {
             "case_reference": {"type": "string"},
             "external_reference": {"type": "string"},
             "kind": {"enum": ["payment", "refund"]},
-            "amount": {"type": "integer", "description": "minor units; a refund is negative"},
+            "amount": {"type": "integer", "description": N_("minor units; a refund is negative")},
             "currency": {"type": "string"},
             "occurred_on": {"type": "string", "format": "date"},
             "recorded_at": {"type": "string", "format": "date-time"},
@@ -163,13 +166,13 @@ def _json(schema: str) -> dict:
 
 def _errors(*codes: int) -> dict:
     names = {
-        400: "Bad request",
-        401: "Missing, unknown or revoked token",
-        404: "Not found",
-        409: "Idempotency-Key reused with another body",
-        413: "Too many cases",
-        422: "Some cases are invalid: nothing placed",
-        429: "Rate limited",
+        400: N_("Bad request"),
+        401: N_("Missing, unknown or revoked token"),
+        404: N_("Not found"),
+        409: N_("Idempotency-Key reused with another body"),
+        413: N_("Too many cases"),
+        422: N_("Some cases are invalid: nothing placed"),
+        429: N_("Rate limited"),
     }
     return {str(c): {"description": names[c], **_json("Error")} for c in codes}
 
@@ -185,7 +188,7 @@ _SINCE = [
         "name": "cursor",
         "in": "query",
         "schema": {"type": "string"},
-        "description": "next_cursor of the previous page",
+        "description": N_("next_cursor of the previous page"),
     },
     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
 ]
@@ -198,9 +201,12 @@ def document() -> dict:
         "info": {
             "title": "Amiable API",
             "version": "1",
-            "description": "Place cases and follow them. Authenticate with "
-            "`Authorization: Bearer <token>` (`flask portal api-token create`). Errors "
-            "always have the shape {error: {code, message, details}}.",
+            "description": N_(
+                "Place cases and follow them. Authenticate with "
+                "`Authorization: Bearer <token>` (a token made by an administrator on the "
+                "creditor's page, or `flask portal api-token create`). Errors always have the "
+                "shape {error: {code, message, details}}."
+            ),
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
@@ -211,7 +217,7 @@ def document() -> dict:
         "paths": {
             "/cases": {
                 "post": {
-                    "summary": "Place cases, all or none",
+                    "summary": N_("Place cases, all or none"),
                     "parameters": [
                         {
                             "name": "Idempotency-Key",
@@ -238,9 +244,9 @@ def document() -> dict:
                         },
                     },
                     "responses": {
-                        "201": {"description": "Placed", **_json("Placement")},
+                        "201": {"description": N_("Placed"), **_json("Placement")},
                         "200": {
-                            "description": "Placed before: nothing created",
+                            "description": N_("Placed before: nothing created"),
                             **_json("Placement"),
                         },
                         **_errors(400, 401, 409, 413, 422, 429),
@@ -249,7 +255,7 @@ def document() -> dict:
             },
             "/cases/{reference}": {
                 "get": {
-                    "summary": "A case's status and balance",
+                    "summary": N_("A case's status and balance"),
                     "parameters": [
                         {
                             "name": "reference",
@@ -259,27 +265,27 @@ def document() -> dict:
                         }
                     ],
                     "responses": {
-                        "200": {"description": "The case", **_json("Case")},
+                        "200": {"description": N_("The case"), **_json("Case")},
                         **_errors(401, 404, 429),
                     },
                 }
             },
             "/payments": {
                 "get": {
-                    "summary": "Payments and refunds recorded since a time",
+                    "summary": N_("Payments and refunds recorded since a time"),
                     "parameters": _SINCE,
                     "responses": {
-                        "200": {"description": "A page", **_json("PaymentPage")},
+                        "200": {"description": N_("A page"), **_json("PaymentPage")},
                         **_errors(400, 401, 429),
                     },
                 }
             },
             "/events": {
                 "get": {
-                    "summary": "Events on the creditor's cases since a time",
+                    "summary": N_("Events on the creditor's cases since a time"),
                     "parameters": _SINCE,
                     "responses": {
-                        "200": {"description": "A page", **_json("EventPage")},
+                        "200": {"description": N_("A page"), **_json("EventPage")},
                         **_errors(400, 401, 429),
                     },
                 }

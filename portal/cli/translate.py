@@ -12,9 +12,10 @@ translate_cli = AppGroup("translate", help="Translation catalogs (French and Eng
 
 
 # Keywords extracted on top of Babel's defaults (`_`, `gettext`, `ngettext`, `pgettext`…):
-# the lazy variants Flask-Babel offers, under their usual aliases. tests/unit/test_i18n.py
+# the lazy variants Flask-Babel offers, under their usual aliases, and `N_` (portal.i18n: marked
+# for the catalogs, translated later, e.g. the API docs' prose). tests/unit/test_i18n.py
 # extracts with the same list, so a keyword added here is checked there too.
-EXTRACT_KEYWORDS = ("_l", "lazy_gettext", "lazy_ngettext:1,2", "lazy_pgettext:1c,2")
+EXTRACT_KEYWORDS = ("_l", "lazy_gettext", "lazy_ngettext:1,2", "lazy_pgettext:1c,2", "N_")
 # The language of the msgids: its catalog's msgstr are the msgids themselves.
 SOURCE_LANGUAGE = "en"
 # `# TRANSLATORS: …` comments just above a string reach the catalogs.

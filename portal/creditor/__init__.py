@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("creditor", __name__, url_prefix="/creditor")
 
-from portal.creditor import placement, remittances, routes  # noqa: E402,F401
+from portal.creditor import placement, remittances, routes, webhooks  # noqa: E402,F401

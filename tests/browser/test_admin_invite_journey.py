@@ -67,3 +67,14 @@ def test_admin_invites_a_collector_who_sets_up_and_logs_in(
     nina.get_by_role("link", name="I have kept them, continue").click()
     expect(nina.locator("h1")).to_have_text("Cases")
     expect(nina.locator("header")).to_contain_text("Nina Collector")
+
+    # The admin makes Nina an administrator: her open session ends at once.
+    page.goto(f"{live_server}/admin/users")
+    page.locator("tr", has_text="nina.collector@agence.example").get_by_role(
+        "link", name="Change the role"
+    ).click()
+    page.select_option("#role", "admin")
+    page.get_by_role("button", name="Change the role").click()
+    expect(page.locator("main")).to_contain_text("Nina Collector's role is changed")
+    nina.reload()
+    expect(nina).to_have_url(re.compile(r"/staff/login"))

@@ -40,7 +40,12 @@ def world(factories, db):
     callback = CallbackRequest(case_id=case_a.id, phone="0612345678", slot_at=utcnow())
     db.session.add(callback)
     db.session.commit()
+    from portal.services.api_access import tokens
+    from portal.services.outgoing_webhooks import endpoints
+
     return {
+        "endpoint": endpoints.add_endpoint(a.id, "https://hooks.example.com/a")[0],
+        "token": tokens.create_token(a.id)[0],
         "callback": callback,
         "dispute": dispute,
         "placement": imports.import_csv(opener(b""), a.id),  # a rejected placement of A
@@ -88,6 +93,8 @@ def url_for_rule(rule, world, case_key="case_a"):
         "user_id": world["admin"].id,
         "creditor_id": case.creditor_id,
         "what": "deactivate",
+        "endpoint_id": world["endpoint"].id,
+        "token_id": world["token"].id,
         "import_id": world["placement"].import_id,
         "statement_id": world["statement"].id,
         "dispute_id": world["dispute"].id,
@@ -140,6 +147,7 @@ def test_get_routes(web_app, world, role):
             "creditor.placement_errors",
             "creditor.remittance_pdf",
             "creditor.remittance_csv",
+            "creditor.webhook_log",
         ):
             expected = {404}  # case A belongs to another creditor: not even its existence shows
         if rule.endpoint == "staff.set_password":

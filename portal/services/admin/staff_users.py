@@ -100,3 +100,42 @@ def reset_second_factor(admin: StaffUser, user_id: int, ip: str | None = None) -
     if db.session.get(StaffUser, user_id) is None:
         raise AdminError("no_such_user")
     totp.reset_second_factor(user_id, by_staff_id=admin.id, ip=ip)
+
+
+def users_of_creditor(creditor_id: int) -> list[StaffUser]:
+    """The creditor's users, by e-mail."""
+    stmt = select(StaffUser).filter_by(creditor_id=creditor_id).order_by(StaffUser.email)
+    return list(db.session.execute(stmt).scalars())
+
+
+def change_role(
+    admin: StaffUser, user_id: int, role: Role, creditor_id: int | None, ip: str | None = None
+) -> StaffUser:
+    """Give a staff user another role (a creditor user: of one creditor); their sessions end
+    at once, so the new role applies from their next login (commits)."""
+    user = db.session.get(StaffUser, user_id)
+    if user is None:
+        raise AdminError("no_such_user")
+    if user.id == admin.id:
+        raise AdminError("not_your_own_role", "role")
+    if role is Role.CREDITOR:
+        if creditor_id is None or db.session.get(Creditor, creditor_id) is None:
+            raise AdminError("creditor_needed", "creditor_id")
+    else:
+        creditor_id = None
+    before = _values(user)
+    if (user.role, user.creditor_id) == (role, creditor_id):
+        return user  # nothing changes: no session ended, nothing audited
+    user.role, user.creditor_id = role, creditor_id
+    sessions.bump_staff_version(user.id)
+    audit.record(
+        "admin.staff_role_changed",
+        actor=ActorKind.STAFF,
+        staff_user_id=admin.id,
+        ip=ip,
+        target_staff_user_id=user.id,
+        before=before,
+        after=_values(user),
+    )
+    db.session.commit()
+    return user

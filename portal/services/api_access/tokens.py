@@ -32,7 +32,24 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_token(creditor_id: int, name: str = "API") -> tuple[ApiToken, str]:
+def _values(token: ApiToken) -> dict:
+    return {
+        "name": token.name,
+        "prefix": token.prefix,
+        "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None,
+    }
+
+
+def _actor(staff_user_id: int | None, ip: str | None) -> dict:
+    """Who the audit row names: the admin who acted, or the system (the CLI)."""
+    if staff_user_id is None:
+        return {"actor": ActorKind.SYSTEM}
+    return {"actor": ActorKind.STAFF, "staff_user_id": staff_user_id, "ip": ip}
+
+
+def create_token(
+    creditor_id: int, name: str = "API", staff_user_id: int | None = None, ip: str | None = None
+) -> tuple[ApiToken, str]:
     """A new token for the creditor; the secret is returned here and never again."""
     if not (0 < creditor_id < 2**31) or db.session.get(Creditor, creditor_id) is None:
         raise UnknownCreditor(creditor_id)
@@ -42,26 +59,28 @@ def create_token(creditor_id: int, name: str = "API") -> tuple[ApiToken, str]:
     )
     db.session.add(token)
     db.session.flush()
-    audit.record(
-        "api.token_created", actor=ActorKind.SYSTEM, token_id=token.id, creditor_id=creditor_id
-    )
+    audit.record("api.token_created", token_id=token.id, creditor_id=creditor_id, before=None,
+                 after=_values(token), **_actor(staff_user_id, ip))  # fmt: skip
     db.session.commit()
     return token, secret
 
 
-def revoke_token(token_id: int) -> ApiToken | None:
-    """Revoke a token (it stops working at once); None if there is no such token."""
+def revoke_token(
+    token_id: int,
+    creditor_id: int | None = None,
+    staff_user_id: int | None = None,
+    ip: str | None = None,
+) -> ApiToken | None:
+    """Revoke a token (it stops working at once); None if there is no such token (or it is
+    not `creditor_id`'s, when given)."""
     token = db.session.get(ApiToken, token_id) if 0 < token_id < 2**31 else None
-    if token is None:
+    if token is None or (creditor_id is not None and token.creditor_id != creditor_id):
         return None
     if token.revoked_at is None:
+        before = _values(token)
         token.revoked_at = utcnow()
-        audit.record(
-            "api.token_revoked",
-            actor=ActorKind.SYSTEM,
-            token_id=token.id,
-            creditor_id=token.creditor_id,
-        )
+        audit.record("api.token_revoked", token_id=token.id, creditor_id=token.creditor_id,
+                     before=before, after=_values(token), **_actor(staff_user_id, ip))  # fmt: skip
         db.session.commit()
     return token
 

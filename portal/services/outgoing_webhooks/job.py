@@ -8,8 +8,6 @@ and pushed to a later attempt time before they are posted, so no other run takes
 import datetime as dt
 import json
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -17,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
 from portal.models import AuditEvent, Case, WebhookDelivery, WebhookEndpoint
+from portal.services.outgoing_webhooks import transport
 from portal.services.outgoing_webhooks.signing import HEADER, sign
 
 EVENTS = {  # audit action -> event type sent
@@ -96,23 +95,9 @@ def enqueue(report: Report, now: dt.datetime) -> None:
 
 
 def _post(url: str, body: bytes, signature: str) -> tuple[int | None, str | None]:
-    request = urllib.request.Request(
-        url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            HEADER: signature,
-            "User-Agent": "Amiable-Webhooks/1",
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 (https only, checked when registered)
-            return response.status, None
-    except urllib.error.HTTPError as exc:
-        return exc.code, None
-    except (urllib.error.URLError, OSError) as exc:
-        return None, str(exc)[:200]
+    headers = {"Content-Type": "application/json", HEADER: signature,
+               "User-Agent": "Amiable-Webhooks/1"}  # fmt: skip
+    return transport.post(url, body, headers, TIMEOUT)
 
 
 def deliver(now: dt.datetime, report: Report) -> None:
@@ -121,12 +106,17 @@ def deliver(now: dt.datetime, report: Report) -> None:
     while True:
         stmt = (
             select(WebhookDelivery)
-            .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now)
+            .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
+            .where(
+                WebhookDelivery.status == "pending",
+                WebhookDelivery.next_attempt_at <= now,
+                WebhookEndpoint.active,  # a disabled endpoint's retries wait until it is enabled
+            )
             .order_by(WebhookDelivery.id)
             .limit(BATCH)
         )
         if postgres:
-            stmt = stmt.with_for_update(skip_locked=True)
+            stmt = stmt.with_for_update(of=WebhookDelivery, skip_locked=True)
         due = db.session.scalars(stmt).all()
         if not due:
             return
@@ -138,6 +128,8 @@ def deliver(now: dt.datetime, report: Report) -> None:
             body = json.dumps(payload, separators=(",", ":")).encode()
             code, error = _post(url, body, sign(secret, int(time.time()), body))
             delivery = db.session.get(WebhookDelivery, delivery_id)
+            if delivery is None:  # its endpoint was deleted meanwhile
+                continue
             delivery.attempts += 1
             delivery.last_status_code, delivery.last_error = code, error
             if code is not None and 200 <= code < 300:

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from portal.i18n import N_
+
 
 @dataclass(frozen=True)
 class Column:
@@ -20,72 +22,76 @@ COLUMNS = (
         True,
         64,
         True,
-        "the creditor's own reference of the case; the rows of one case share it",
+        N_("the creditor's own reference of the case; the rows of one case share it"),
     ),
     Column(
         "debtor_type",
         True,
         20,
         True,
-        "`consumer` or `professional` (`particulier`, `professionnel`)",
+        N_("`consumer` or `professional` (`particulier`, `professionnel`)"),
     ),
-    Column("first_name", False, 100, True, "a consumer's first name"),
-    Column("last_name", False, 100, True, "a consumer's last name (required for a consumer)"),
+    Column("first_name", False, 100, True, N_("a consumer's first name")),
+    Column("last_name", False, 100, True, N_("a consumer's last name (required for a consumer)")),
     Column(
         "company_name",
         False,
         200,
         True,
-        "a professional's company name (required for a professional)",
+        N_("a professional's company name (required for a professional)"),
     ),
     Column(
         "email",
         False,
         254,
         True,
-        "the debtor's e-mail address (reminders go by letter without one)",
+        N_("the debtor's e-mail address (reminders go by letter without one)"),
     ),
-    Column("phone", False, 40, True, "the debtor's phone number"),
-    Column("address_line1", True, 200, True, "postal address"),
-    Column("address_line2", False, 200, True, "postal address, second line"),
+    Column("phone", False, 40, True, N_("the debtor's phone number")),
+    Column("address_line1", True, 200, True, N_("postal address")),
+    Column("address_line2", False, 200, True, N_("postal address, second line")),
     Column(
         "postcode",
         True,
         20,
         True,
-        "postcode (five digits in France); the factor of creditors asking for the postcode",
+        N_("postcode (five digits in France); the factor of creditors asking for the postcode"),
     ),
-    Column("city", True, 100, True, "city"),
-    Column("country", False, 2, True, "ISO country code, `FR` when empty"),
+    Column("city", True, 100, True, N_("city")),
+    Column("country", False, 2, True, N_("ISO country code, `FR` when empty")),
     Column(
         "date_of_birth",
         False,
         10,
         True,
-        "required when the creditor's verification factor is the date of birth",
+        N_("required when the creditor's verification factor is the date of birth"),
     ),
-    Column("language", False, 5, True, "`fr` or `en` (French when empty)"),
+    Column("language", False, 5, True, N_("`fr` or `en` (French when empty)")),
     Column(
-        "basis", True, 20, False, "`invoice`, `contract` or `other` (`facture`, `contrat`, `autre`)"
+        "basis",
+        True,
+        20,
+        False,
+        N_("`invoice`, `contract` or `other` (`facture`, `contrat`, `autre`)"),
     ),
-    Column("document_number", True, 64, False, "invoice or contract number, once per case"),
-    Column("description", False, 200, False, "what the line is for"),
-    Column("issued_on", True, 10, False, "date of the document"),
+    Column("document_number", True, 64, False, N_("invoice or contract number, once per case")),
+    Column("description", False, 200, False, N_("what the line is for")),
+    Column("issued_on", True, 10, False, N_("date of the document")),
     Column(
         "due_on",
         True,
         10,
         False,
-        "date the amount fell due (not after today, not before `issued_on`)",
+        N_("date the amount fell due (not after today, not before `issued_on`)"),
     ),
-    Column("principal", True, 20, False, "the amount of the line, more than zero"),
-    Column("interest", False, 20, False, "late-payment interest already accrued"),
+    Column("principal", True, 20, False, N_("the amount of the line, more than zero")),
+    Column("interest", False, 20, False, N_("late-payment interest already accrued")),
     Column(
         "recovery_indemnity",
         False,
         20,
         False,
-        "fixed recovery indemnity (C. com. L441-10, 40 € per invoice); professionals only",
+        N_("fixed recovery indemnity (C. com. L441-10, 40 € per invoice); professionals only"),
     ),
 )
 

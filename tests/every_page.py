@@ -6,6 +6,8 @@ from the access test's world (tests/web/test_access.py), which every new route a
 teach anyway. What is not a page (files, JSON, the health check) is skipped with its reason.
 """
 
+import html as html_lib
+import re
 from dataclasses import dataclass
 
 from werkzeug.routing import Rule
@@ -96,8 +98,17 @@ def _speaking(client, language: str):
     return client
 
 
+def variants(url: str, html: str) -> list[str]:
+    """The page's links to itself with other query arguments (a queue's tabs, a timeline's
+    filters, the next page of a list): each shows the page in another state."""
+    path = url.split("?")[0]
+    found = re.findall(rf'href="({re.escape(path)}\?[^"#]+)', html)
+    return sorted({html_lib.unescape(link) for link in found} - {url})
+
+
 def every_page(web_app, world, language: str) -> list[Page]:
-    """Every page of the url_map, fetched by each role it is for, in `language`."""
+    """Every page of the url_map, fetched by each role it is for, in `language`, and each of
+    its variants (the same page with other query arguments it links to)."""
     clients = {}
     pages = []
     for rule in sorted(web_app.url_map.iter_rules(), key=lambda r: r.rule):
@@ -106,14 +117,18 @@ def every_page(web_app, world, language: str) -> list[Page]:
         for role in roles_for(web_app.view_functions[rule.endpoint].access):
             if rule.endpoint in IN_STATE:
                 client, url = IN_STATE[rule.endpoint](web_app, world)
-                response = _speaking(client, language).get(url)
+                client = _speaking(client, language)
             else:
                 if role not in clients:
                     clients[role] = _speaking(client_as(web_app, world, role), language)
-                response = clients[role].get(url_for_rule(rule, world))
-            pages.append(
-                Page(rule.rule, role, response.status_code, response.mimetype, response.text)
-            )
+                client, url = clients[role], url_for_rule(rule, world)
+            response = client.get(url)
+            page = Page(rule.rule, role, response.status_code, response.mimetype, response.text)
+            pages.append(page)
+            for variant in variants(url, page.html):
+                answer = client.get(variant)
+                name = f"{rule.rule}?{variant.split('?', 1)[1]}"
+                pages.append(Page(name, role, answer.status_code, answer.mimetype, answer.text))
     return pages
 
 
@@ -124,3 +139,32 @@ def skipped_routes(web_app) -> dict[str, str]:
         for rule in web_app.url_map.iter_rules()
         if "GET" in rule.methods and (reason := skip_reason(web_app, rule))
     }
+
+
+def answers_to_empty_forms(web_app, world, language: str) -> list[Page]:
+    """Each page whose form posts to itself, sent back empty (with its CSRF token): the
+    answer shows the form's error messages. Run it last: an empty form may change data."""
+    rules = [
+        rule
+        for rule in sorted(web_app.url_map.iter_rules(), key=lambda r: r.rule)
+        if {"GET", "POST"} <= rule.methods and not skip_reason(web_app, rule)
+    ]
+    # Everyone logs in first: empty login forms count as failed attempts.
+    roles = {role for r in rules for role in roles_for(web_app.view_functions[r.endpoint].access)}
+    clients = {role: client_as(web_app, world, role) for role in sorted(roles)}
+    ready = {e: maker(web_app, world) for e, maker in IN_STATE.items()}
+    pages = []
+    for rule in rules:
+        for role in roles_for(web_app.view_functions[rule.endpoint].access):
+            if rule.endpoint in ready:
+                client, url = ready[rule.endpoint]
+            else:
+                client, url = clients[role], url_for_rule(rule, world)
+            form = _speaking(client, language).get(url).text
+            token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form)
+            if token is None:
+                continue
+            answer = client.post(url, data={"csrf_token": token.group(1)})
+            name = f"{rule.rule} sent empty"
+            pages.append(Page(name, role, answer.status_code, answer.mimetype, answer.text))
+    return pages

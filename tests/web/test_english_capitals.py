@@ -9,7 +9,7 @@ from sqlalchemy import update
 
 from portal.extensions import db
 from portal.models import Message
-from tests.every_page import every_page
+from tests.every_page import answers_to_empty_forms, every_page
 from tests.web import test_access
 
 world = test_access.world  # the access test's fixture: a case of every kind, staff of every role
@@ -143,8 +143,9 @@ def test_every_label_in_english_is_in_sentence_case(web_app, world):
     db.session.execute(update(Message).values(subject="Your reminder"))
     db.session.commit()
     found = set()
-    for page in every_page(web_app, world, "en"):
-        assert page.status == 200, page.name
+    pages = every_page(web_app, world, "en")
+    assert all(page.status == 200 for page in pages)
+    for page in pages + answers_to_empty_forms(web_app, world, "en"):  # with error messages
         for tag, text in labels_of(page.html):
             found |= {f"{page.rule}: <{tag}> {text!r}: {p}" for p in capital_problems(text)}
     assert not found, "\n".join(sorted(found))

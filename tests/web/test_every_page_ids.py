@@ -4,7 +4,7 @@ first element of that id only (tests/every_page.py walks every route)."""
 from collections import Counter
 from html.parser import HTMLParser
 
-from tests.every_page import every_page
+from tests.every_page import answers_to_empty_forms, every_page
 from tests.web import test_access
 
 world = test_access.world  # the access test's fixture: a case of every kind, staff of every role
@@ -32,8 +32,9 @@ def test_the_parser_sees_a_repeated_id():
 
 def test_every_page_has_unique_ids(web_app, world):
     repeated = {}
-    for page in every_page(web_app, world, "en"):
-        assert page.status == 200, page.name
+    pages = every_page(web_app, world, "en")
+    assert all(page.status == 200 for page in pages)
+    for page in pages + answers_to_empty_forms(web_app, world, "en"):  # with error messages
         twice = {i: n for i, n in Counter(ids_of(page.html)).items() if n > 1}
         if twice:
             repeated[page.name] = twice

@@ -11,7 +11,16 @@ from sqlalchemy import select, update
 
 from portal.config import ROOT
 from portal.extensions import db
-from portal.models import Channel, Debtor, DisputeMessage, Message, PlanProposal, Role, StaffUser
+from portal.models import (
+    Channel,
+    Debtor,
+    Dispute,
+    DisputeMessage,
+    Message,
+    PlanProposal,
+    Role,
+    StaffUser,
+)
 from portal.services import digests
 from portal.services.access import passwords
 from portal.services.admin import staff_users
@@ -22,7 +31,7 @@ from portal.services.payments import handlers, receipts
 from portal.services.plans import decide as plan_decide
 from portal.services.plans import life
 from portal.services.reminders import run as reminders
-from tests.every_page import every_page, skipped_routes
+from tests.every_page import answers_to_empty_forms, every_page, skipped_routes
 from tests.french_support import email_problems, problems, visible_text
 from tests.web import test_access
 
@@ -34,6 +43,7 @@ def french_data() -> None:
     for typography, but an English word there would hide a forgotten translation)."""
     db.session.execute(update(StaffUser).values(name="Agent " + StaffUser.email))
     db.session.execute(update(DisputeMessage).values(body="Je conteste ce montant."))
+    db.session.execute(update(Dispute).values(explanation="Le montant reste dû."))
     db.session.execute(update(Debtor).values(address_line1="3 rue de la Paix"))
     db.session.commit()
 
@@ -46,6 +56,17 @@ def test_every_page_in_french_follows_french_typography(web_app, world):
     for page in pages:
         assert page.status == 200 and page.mimetype == "text/html", (page.name, page.status)
         assert 'lang="fr"' in page.html[:300], page.name
+        found += [f"{page.name}: {p}" for p in problems(visible_text(page.html))]
+    assert not found, f"{len(found)} problem(s):\n" + "\n".join(found)
+
+
+def test_every_form_sent_empty_answers_in_french_typography(web_app, world):
+    french_data()
+    pages = answers_to_empty_forms(web_app, world, "fr")
+    assert len(pages) >= 10
+    found = []
+    for page in pages:
+        assert page.status < 500 and page.mimetype == "text/html", (page.name, page.status)
         found += [f"{page.name}: {p}" for p in problems(visible_text(page.html))]
     assert not found, f"{len(found)} problem(s):\n" + "\n".join(found)
 

@@ -10,6 +10,7 @@ import html as html_lib
 import re
 from dataclasses import dataclass
 
+import pytest
 from werkzeug.routing import Rule
 
 from portal.models import Role
@@ -168,3 +169,9 @@ def answers_to_empty_forms(web_app, world, language: str) -> list[Page]:
             name = f"{rule.rule} sent empty"
             pages.append(Page(name, role, answer.status_code, answer.mimetype, answer.text))
     return pages
+
+
+@pytest.fixture
+def demo_app(app_factory):
+    """The application as `make run` serves it: every page, the demo outbox too."""
+    return app_factory(DEMO_OUTBOX=True)

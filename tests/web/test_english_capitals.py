@@ -9,10 +9,12 @@ from sqlalchemy import update
 
 from portal.extensions import db
 from portal.models import Message
+from tests import every_page as every_page_module
 from tests.every_page import answers_to_empty_forms, every_page
 from tests.web import test_access
 
 world = test_access.world  # the access test's fixture: a case of every kind, staff of every role
+demo_app = every_page_module.demo_app  # the app with the demo outbox
 
 # Where the portal names things; a heading, a table header, a button, a form's legend.
 LABELLED = {"h1", "h2", "h3", "h4", "h5", "h6", "button", "legend", "th", "summary"}
@@ -138,14 +140,14 @@ def test_the_rule_sees_title_case_and_small_first_letters():
     assert capital_problems("Placement of 6 Dec 2026") == []
 
 
-def test_every_label_in_english_is_in_sentence_case(web_app, world):
+def test_every_label_in_english_is_in_sentence_case(demo_app, world):
     # A subject typed as data ("s") is not a label of the portal's.
     db.session.execute(update(Message).values(subject="Your reminder"))
     db.session.commit()
     found = set()
-    pages = every_page(web_app, world, "en")
+    pages = every_page(demo_app, world, "en")
     assert all(page.status == 200 for page in pages)
-    for page in pages + answers_to_empty_forms(web_app, world, "en"):  # with error messages
+    for page in pages + answers_to_empty_forms(demo_app, world, "en"):  # with error messages
         for tag, text in labels_of(page.html):
             found |= {f"{page.rule}: <{tag}> {text!r}: {p}" for p in capital_problems(text)}
     assert not found, "\n".join(sorted(found))

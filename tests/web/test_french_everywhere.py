@@ -31,11 +31,13 @@ from portal.services.payments import handlers, receipts
 from portal.services.plans import decide as plan_decide
 from portal.services.plans import life
 from portal.services.reminders import run as reminders
+from tests import every_page as every_page_module
 from tests.every_page import answers_to_empty_forms, every_page, skipped_routes
 from tests.french_support import email_problems, problems, visible_text
 from tests.web import test_access
 
 world = test_access.world  # the access test's fixture: a case of every kind, staff of every role
+demo_app = every_page_module.demo_app  # the app with the demo outbox
 
 
 def french_data() -> None:
@@ -48,9 +50,9 @@ def french_data() -> None:
     db.session.commit()
 
 
-def test_every_page_in_french_follows_french_typography(web_app, world):
+def test_every_page_in_french_follows_french_typography(demo_app, world):
     french_data()
-    pages = every_page(web_app, world, "fr")
+    pages = every_page(demo_app, world, "fr")
     assert len(pages) >= 40
     found = []
     for page in pages:
@@ -60,9 +62,9 @@ def test_every_page_in_french_follows_french_typography(web_app, world):
     assert not found, f"{len(found)} problem(s):\n" + "\n".join(found)
 
 
-def test_every_form_sent_empty_answers_in_french_typography(web_app, world):
+def test_every_form_sent_empty_answers_in_french_typography(demo_app, world):
     french_data()
-    pages = answers_to_empty_forms(web_app, world, "fr")
+    pages = answers_to_empty_forms(demo_app, world, "fr")
     assert len(pages) >= 10
     found = []
     for page in pages:

@@ -5,11 +5,12 @@ except names (Stripe, the Banque de France), months and acronyms (PDF, SEPA)."""
 import re
 from html.parser import HTMLParser
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from portal.extensions import db
-from portal.models import Message
+from portal.models import Channel, Message
 from tests import every_page as every_page_module
+from tests.every_email import send_every_email
 from tests.every_page import answers_to_empty_forms, every_page
 from tests.web import test_access
 
@@ -66,7 +67,8 @@ NAMES = set(
     ]
 )
 # A new sentence or label starts after these (e.g. "Proposed schedule · Every month").
-# After a colon either case reads well ("Over-indebtedness: the Banque de France").
+# After a colon or a dash either case reads well ("Over-indebtedness: the Banque de France",
+# "Reminder — case 7KQ-M4R-T9X", "Proposed schedule · Every month": a label after a label).
 STARTS = re.compile(r"( [—·] |[.?!:] )")
 
 
@@ -119,7 +121,7 @@ def capital_problems(label: str) -> list[str]:
         letters = [w for w in words if re.match(r"[A-Za-z]", w)]
         if not letters:
             continue
-        if words[0] is letters[0] and letters[0][0].islower() and after != ": ":
+        if words[0] is letters[0] and letters[0][0].islower() and after in ("", ". ", "? ", "! "):
             found.append(f"starts with a small letter: {letters[0]!r}")
         for word in letters[1:] if words[0] is letters[0] else letters:
             titled = re.fullmatch(r"[A-Z][a-z]+(-[A-Za-z]+)?'?s?", word)
@@ -150,4 +152,15 @@ def test_every_label_in_english_is_in_sentence_case(demo_app, world):
     for page in pages + answers_to_empty_forms(demo_app, world, "en"):  # with error messages
         for tag, text in labels_of(page.html):
             found |= {f"{page.rule}: <{tag}> {text!r}: {p}" for p in capital_problems(text)}
+    assert not found, "\n".join(sorted(found))
+
+
+def test_every_email_in_english_is_in_sentence_case(factories):
+    send_every_email(factories, "en")
+    rows = db.session.execute(select(Message).where(Message.channel == Channel.EMAIL)).scalars()
+    found = set()
+    for m in rows:
+        assert m.language == "en"
+        for tag, text in [("subject", m.subject), *labels_of(m.body_html or "")]:
+            found |= {f"{m.template}: <{tag}> {text!r}: {p}" for p in capital_problems(text)}
     assert not found, "\n".join(sorted(found))

@@ -30,7 +30,11 @@ SPACES = "\u202f\u00a0"
 RULES = [
     (rf"(?<![{SPACES}])[:;!?](?!//)", "no (narrow) no-break space before"),
     (rf"«(?![{SPACES}])|(?<![{SPACES}])»", "no (narrow) no-break space inside « »"),
-    (r"\d[ \t\n]€|€[ \t\n]?\d", "an amount whose € may wrap (or English format)"),
+    # Markup between an amount and its € (\x1f) does not stop a plain space from wrapping.
+    (
+        r"\d\x1f*[ \t\n]+\x1f*€|€[ \t\n]?\d",
+        "an amount whose € may wrap (or English format)",
+    ),
 ]
 
 

@@ -19,53 +19,16 @@ demo_app = every_page_module.demo_app  # the app with the demo outbox
 
 # Where the portal names things; a heading, a table header, a button, a form's legend.
 LABELLED = {"h1", "h2", "h3", "h4", "h5", "h6", "button", "legend", "th", "summary"}
-NAMES = set(
-    [
-        "Amiable",
-        "Stripe",
-        "Banque",
-        "France",
-        "French",
-        "English",
-        "Français",
-        "Google",
-        "Microsoft",
-        "Authenticator",
-        "Checkout",
-        "CNIL",
-        "I",
-        "Jan",
-        "Feb",
-        "Mar",
-        "Apr",
-        "May",
-        "Jun",
-        "Jul",
-        "Aug",
-        "Sep",
-        "Oct",
-        "Nov",
-        "Dec",
-        "January",
-        "February",
-        "March",
-        "April",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-    ]
-)
+# fmt: off
+NAMES = {
+    "Amiable", "Stripe", "Banque", "France", "French", "English", "Français", "Google",
+    "Microsoft", "Authenticator", "Checkout", "CNIL", "I",
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    "January", "February", "March", "April", "June", "July", "August", "September", "October",
+    "November", "December",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+}
+# fmt: on
 # A new sentence or label starts after these (e.g. "Proposed schedule · Every month").
 # After a colon or a dash either case reads well ("Over-indebtedness: the Banque de France",
 # "Reminder — case 7KQ-M4R-T9X", "Proposed schedule · Every month": a label after a label).

@@ -10,6 +10,7 @@ from babel.dates import format_date as babel_format_date
 from babel.numbers import format_currency, format_percent
 from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale, get_translations, lazy_gettext, to_user_timezone
+from markupsafe import Markup, escape
 
 from portal.domain.money import to_decimal
 from portal.labels import BASIS_LABELS, TABLES
@@ -205,6 +206,16 @@ def _translations():
     return cached[1]
 
 
+def code_spans(text: str | None) -> Markup:
+    """Prose with `backticked` identifiers shown as code (the API docs' descriptions)."""
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text or ""))))
+
+
+def code_list(values) -> Markup:
+    """Identifiers as a list of code elements: `a`, `b`."""
+    return Markup(", ").join(Markup("<code>%s</code>") % value for value in values)
+
+
 def register_jinja(app: Flask) -> None:
     """Expose the formatters and the language list to templates."""
     app.jinja_env.install_gettext_callables(
@@ -220,6 +231,8 @@ def register_jinja(app: Flask) -> None:
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.filters["rate"] = rate
     app.jinja_env.filters["memo"] = memo_text
+    app.jinja_env.filters["code_spans"] = code_spans
+    app.jinja_env.filters["code_list"] = code_list
     app.jinja_env.globals.update(
         interest_text=interest_text,
         charges_label=charges_label,

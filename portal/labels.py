@@ -209,6 +209,22 @@ PAYMENT_FAILURE_LABELS = {
     "insufficient_funds": lazy_gettext("Debit refused by the bank"),
 }
 
+STEP_CHANNEL_LABELS = {
+    "email": lazy_gettext("E-mail"),
+    "letter": lazy_gettext("Letter"),
+    "email+letter": lazy_gettext("E-mail and letter"),
+}
+STEP_TEMPLATE_LABELS = {
+    "first_notice": lazy_gettext("First notice"),
+    "reminder": lazy_gettext("Reminder"),
+    "formal_notice": lazy_gettext("Formal notice"),
+}
+TONE_LABELS = {
+    "courteous": lazy_gettext("Courteous"),
+    "firm": lazy_gettext("Firm"),
+    "formal": lazy_gettext("Formal"),
+}
+
 # Every table, as template globals.
 TABLES = {
     "DISPUTE_REASON_LABELS": DISPUTE_REASON_LABELS,
@@ -234,4 +250,7 @@ TABLES = {
     "PAYMENT_STATUS_LABELS": PAYMENT_STATUS_LABELS,
     "PAYMENT_METHOD_LABELS": PAYMENT_METHOD_LABELS,
     "PAYMENT_FAILURE_LABELS": PAYMENT_FAILURE_LABELS,
+    "STEP_CHANNEL_LABELS": STEP_CHANNEL_LABELS,
+    "STEP_TEMPLATE_LABELS": STEP_TEMPLATE_LABELS,
+    "TONE_LABELS": TONE_LABELS,
 }

@@ -240,7 +240,13 @@ def online_payment(case_: Case, amount: int = 1_000, status: str = "succeeded", 
     db.session.add(payment)
     db.session.flush()
     if status == "succeeded":
-        entry = add_entry(case_, EntryKind.PAYMENT, -amount, occurred_on=dt.date(2026, 6, 2))
+        entry = add_entry(
+            case_,
+            EntryKind.PAYMENT,
+            -amount,
+            occurred_on=dt.date(2026, 6, 2),
+            memo=f"Online payment #{payment.id}",
+        )  # as the webhook handler writes it
         db.session.flush()
         payment.ledger_entry_id = entry.id
         db.session.add(

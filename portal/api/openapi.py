@@ -205,7 +205,7 @@ def document() -> dict:
                 "Place cases and follow them. Authenticate with "
                 "`Authorization: Bearer <token>` (a token made by an administrator on the "
                 "creditor's page, or `flask portal api-token create`). Errors always have the "
-                "shape {error: {code, message, details}}."
+                "shape `{error: {code, message, details}}`."
             ),
         },
         "servers": [{"url": "/api/v1"}],

@@ -36,7 +36,10 @@ class ChannelForm(FlaskForm):
             SelectChoice("phone", _l("By phone")),
         ],
     )
-    phone = StringField(_l("Phone number"), validators=[Optional(), Length(max=40)])
+    # Its own id: the call-back form on the same page has a phone field too.
+    phone = StringField(
+        _l("Phone number"), validators=[Optional(), Length(max=40)], id="channel-phone"
+    )
 
 
 REFUSALS = {

@@ -3,8 +3,6 @@ space (U+202F) before : ; ! ? and inside « », amounts whose € never wraps on
 Every debtor page (in the states of the browser tour) and every kind of e-mail is scanned."""
 
 import datetime as dt
-import html as html_lib
-import re
 
 import pytest
 import time_machine
@@ -19,43 +17,12 @@ from portal.services.reminders import controls
 from portal.services.reminders import run as reminders
 from tests.browser.tour import build_cases
 from tests.conftest import csrf_token
+from tests.french_support import email_problems, problems, visible_text
 
 PARIS = dt.timezone(dt.timedelta(hours=1))
 START = dt.datetime(2026, 12, 1, 10, 0, tzinfo=PARIS)  # a Tuesday, within contact hours
 PAGES_AT = START + dt.timedelta(days=31)  # after the reminders
 FIRST_DUE = (PAGES_AT + dt.timedelta(days=9)).strftime("%d/%m/%Y")
-ENGLISH = re.compile(
-    r"\b(the|your|you|and|with|please|payment|online|amount|pay|due on|instalment|back to)\b",
-    re.IGNORECASE,
-)
-
-
-def visible_text(page: str) -> str:
-    """The text a reader sees: no tags, scripts, URLs, nor the "English" language button."""
-    page = re.sub(r"<(script|style|title)\b.*?</\1>", " ", page, flags=re.S)
-    page = re.sub(r'<(\w+)[^>]*\blang="en"[^>]*>.*?</\1>', " ", page, flags=re.S)
-    # A tag becomes a separator that is neither a space nor a word (cells stay apart).
-    page = html_lib.unescape(re.sub(r"<[^>]+>", "\x1f", page))
-    return re.sub(r"(https?://|mailto:|tel:)\S+", " ", page)
-
-
-def problems(text: str) -> list[str]:
-    """Every breach of French typography (or English word) in `text`, with its context."""
-    found = []
-    rules = [
-        (r"(?<!\u202f)[:;!?](?!//)", "no narrow no-break space before"),
-        (r"«(?!\u202f)|(?<!\u202f)»", "no narrow no-break space inside « »"),
-        (r"\d[ \t\n]€|€[ \t\n]?\d", "an amount whose € may wrap (or English format)"),
-    ]
-    cleaned = re.sub(r"\d:\d\d", "", text)  # times (10:00) and references are not prose
-    for pattern, why in rules:
-        for match in re.finditer(pattern, cleaned):
-            start = max(match.start() - 30, 0)
-            found.append(f"{why}: …{cleaned[start : match.end() + 10]!r}")
-    for match in ENGLISH.finditer(text):
-        start = max(match.start() - 30, 0)
-        found.append(f"English: …{text[start : match.end() + 20]!r}")
-    return found
 
 
 def log_in(client, case) -> None:
@@ -130,18 +97,14 @@ def test_french_pages_and_emails_follow_french_typography(client, factories, clo
     emails = [m for (m,) in emails if m.language == "fr"]
     templates = {m.template for m in emails}
     assert {"reminder_first_notice", "reminder_reminder", "plan_decision", "receipt"} <= templates
-    found = {}
+    found = []
     for name, page in pages.items():
         assert 'lang="fr"' in page[:200], name
-        found.update({f"page {name}": p for p in problems(visible_text(page))})
-    for message in emails:
-        for part, body in (("text", message.body_text), ("html", message.body_html or "")):
-            text = visible_text(body) if part == "html" else re.sub(r"https?://\S+", "", body)
-            found.update({f"e-mail {message.template} ({part})": p for p in problems(text)})
-            found.update(
-                {f"e-mail {message.template} subject": p for p in problems(message.subject)}
-            )
-    assert not found, "\n".join(f"{where}: {what}" for where, what in found.items())
+        found += [f"page {name}: {p}" for p in problems(visible_text(page))]
+    for m in emails:
+        found += [f"e-mail {m.template} {p}" for p in email_problems(m.subject, m.body_text,
+                                                                      m.body_html)]  # fmt: skip
+    assert not found, "\n".join(found)
 
 
 def test_the_portals_own_ledger_memos_are_translated(app):

@@ -39,8 +39,7 @@ def api_token_create(creditor_id: int):
     if not form.validate_on_submit():
         if form.csrf_token.errors:
             abort(400)
-        flash(form.name.errors[0] if form.name.errors else _("This value is not valid."), "error")
-        return redirect(url_for("admin.creditor", creditor_id=found.id) + "#api-tokens", code=303)
+        return render_template("admin/api_token_new.html", creditor=found, form=form), 422
     token, secret = tokens.create_token(
         found.id, form.name.data.strip(), staff_user_id=g.staff.id, ip=_ip()
     )

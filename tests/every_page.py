@@ -4,6 +4,8 @@ it is for (a debtor, a collector, a creditor user, an admin, or anyone), in a ch
 Routes are walked, not listed, so a new page is scanned as soon as it exists; the data comes
 from the access test's world (tests/web/test_access.py), which every new route argument must
 teach anyway. What is not a page (files, JSON, the health check) is skipped with its reason.
+Each page is also fetched with the query arguments it links to (tabs, filters), with the case
+in other states (other_states), and with its form sent back empty (answers_to_empty_forms).
 """
 
 import datetime as dt
@@ -195,7 +197,6 @@ def demo_app(app_factory):
 
 def _waiting_proposal(case):
     """A plan proposal of the debtor's, outside the automatic limits: a collector decides."""
-
     first = today() + dt.timedelta(days=10)
     lines = [schedule.Line(d, a) for d, a in zip(
         schedule.due_dates(first, Frequency.MONTHLY, 2), (6_000, 6_345), strict=True)]  # fmt: skip
@@ -227,7 +228,6 @@ def other_states(world) -> dict[str, dict]:
     """The access test's world with its case in other states, each as a world of its own: a
     plan proposal waiting for a collector, a dispute and a call-back waiting, a live plan, a
     payment being confirmed. Pages show other forms and texts in each."""
-
     creditor = world["case_a"].creditor
 
     def state(case, **values) -> dict:

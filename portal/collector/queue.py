@@ -42,7 +42,6 @@ def queue():
         rows=work.queue(tab, filters),
         filters=filters,
         creditors=creditors,
-        assign_form=ConfirmForm(formdata=None, prefix="assign"),
     )
 
 

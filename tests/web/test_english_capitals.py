@@ -11,7 +11,11 @@ from portal.extensions import db
 from portal.models import Channel, Message
 from tests import every_page as every_page_module
 from tests.every_email import send_every_email
-from tests.every_page import answers_to_empty_forms, every_page
+from tests.every_page import (
+    answers_to_empty_forms,
+    every_page_in_every_state,
+    other_states,
+)
 from tests.web import test_access
 
 world = test_access.world  # the access test's fixture: a case of every kind, staff of every role
@@ -110,7 +114,7 @@ def test_every_label_in_english_is_in_sentence_case(demo_app, world):
     db.session.execute(update(Message).values(subject="Your reminder"))
     db.session.commit()
     found = set()
-    pages = every_page(demo_app, world, "en")
+    pages = every_page_in_every_state(demo_app, world, other_states(world), "en")
     assert all(page.status == 200 for page in pages)
     for page in pages + answers_to_empty_forms(demo_app, world, "en"):  # with error messages
         for tag, text in labels_of(page.html):

@@ -5,7 +5,11 @@ from collections import Counter
 from html.parser import HTMLParser
 
 from tests import every_page as every_page_module
-from tests.every_page import answers_to_empty_forms, every_page
+from tests.every_page import (
+    answers_to_empty_forms,
+    every_page_in_every_state,
+    other_states,
+)
 from tests.web import test_access
 
 world = test_access.world  # the access test's fixture: a case of every kind, staff of every role
@@ -34,7 +38,7 @@ def test_the_parser_sees_a_repeated_id():
 
 def test_every_page_has_unique_ids(demo_app, world):
     repeated = {}
-    pages = every_page(demo_app, world, "en")
+    pages = every_page_in_every_state(demo_app, world, other_states(world), "en")
     assert all(page.status == 200 for page in pages)
     for page in pages + answers_to_empty_forms(demo_app, world, "en"):  # with error messages
         twice = {i: n for i, n in Counter(ids_of(page.html)).items() if n > 1}

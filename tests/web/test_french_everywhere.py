@@ -9,7 +9,12 @@ from portal.extensions import db
 from portal.models import Channel, Debtor, Dispute, DisputeMessage, Message, StaffUser
 from tests import every_page as every_page_module
 from tests.every_email import email_templates, send_every_email
-from tests.every_page import answers_to_empty_forms, every_page, skipped_routes
+from tests.every_page import (
+    answers_to_empty_forms,
+    every_page_in_every_state,
+    other_states,
+    skipped_routes,
+)
 from tests.french_support import email_problems, problems, visible_text
 from tests.web import test_access
 
@@ -28,8 +33,9 @@ def french_data() -> None:
 
 
 def test_every_page_in_french_follows_french_typography(demo_app, world):
+    states = other_states(world)
     french_data()
-    pages = every_page(demo_app, world, "fr")
+    pages = every_page_in_every_state(demo_app, world, states, "fr")
     assert len(pages) >= 40
     found = []
     for page in pages:

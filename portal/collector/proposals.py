@@ -104,7 +104,9 @@ def proposals():
 
 
 def _detail(proposal: PlanProposal, counter_form=None, reject_form=None, preview=None, status=200):
+    """The proposal's page; a form sent back keeps the reasons that were ticked in it."""
     case = load_case(proposal.case_id)
+    ticked = request.form.getlist("reasons") if request.method == "POST" else []
     return (
         render_template(
             "collector/proposal.html",
@@ -115,6 +117,7 @@ def _detail(proposal: PlanProposal, counter_form=None, reject_form=None, preview
             reject_form=reject_form or RejectForm(formdata=None, prefix="reject"),
             preview=preview,
             reason_codes=review.REASON_CODES,
+            ticked=ticked,
         ),
         status,
     )

@@ -14,6 +14,7 @@ from portal.domain.states import CaseStatus
 from portal.models import Case, Message, Plan, PlanProposal, Role
 from portal.services.plans import current as plans
 from tests.conftest import csrf_token, post_form
+from tests.web.browser_form import submitted
 from tests.web.test_overview import log_in, text_of
 from tests.web.test_staff import staff_login
 
@@ -349,3 +350,24 @@ def test_queue_and_case_pages_do_not_grow_with_proposals(client, web_app, factor
             )
         )
     assert counts[0] == counts[1], counts
+
+
+def test_the_reasons_ticked_before_a_preview_reach_the_debtor(client, web_app, case, factories, db):
+    proposal = review_proposal(client, case)
+    staff = web_app.test_client()
+    staff_login(staff, factories.staff(Role.COLLECTOR, language="en").email)
+    url = f"/staff/cases/proposals/{proposal.id}"
+    page = staff.get(url).text
+    preview = staff.post(f"{url}/counter", data=submitted(
+        page, "/counter", ("action", "preview"), lines="15/12/2026 300,00\n15/01/2027 300,00",
+        reasons="plan_too_long", text="Two payments, please."))  # fmt: skip
+    assert preview.status_code == 200
+    as_shown = submitted(preview.text, "/counter", ("action", "send"))
+    sent = staff.post(f"{url}/counter", data=as_shown)
+    assert sent.status_code == 303
+    shown = text_of(client.get("/case").text)
+    assert "Why: The plan lasts too long" in shown.replace("\u202f", " ")
+    offer_mail = db.session.scalars(
+        select(Message).where(Message.case_id == case.id).order_by(Message.id.desc())
+    ).first()
+    assert "The plan lasts too long" in offer_mail.body_text

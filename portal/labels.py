@@ -95,6 +95,8 @@ ACTION_LABELS = {
     "case.placed": lazy_gettext("Case placed by the creditor"),
     "ledger.entry_added": lazy_gettext("Ledger entry added"),
     "case.links_revoked": lazy_gettext("E-mail links revoked"),
+    "case.link_resent": lazy_gettext("Link e-mail sent again"),
+    "case.letter_resent": lazy_gettext("Last letter sent again"),
     "message.recorded": lazy_gettext("Message recorded"),
     "letter.produced": lazy_gettext("Letter produced"),
     "reminders.paused": lazy_gettext("Reminders paused"),

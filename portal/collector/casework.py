@@ -59,6 +59,8 @@ def refusal_text(exc: Exception, case) -> str:
         "email": _("Enter a valid e-mail address, or leave it empty."),
         "phone": _("Enter a phone number with digits only (and + . - ( ) spaces)."),
         "address": _("Give the address, the postcode and the city."),
+        "no_email": _("The debtor has no e-mail address: add one in the contact details first."),
+        "no_letter": _("No letter was sent on this case yet."),
     }.get(getattr(exc, "reason", ""), _("Nothing was changed."))
 
 
@@ -198,6 +200,8 @@ def casework_panel(case, given: dict) -> dict:
         "contact": given.get("contact") or _contact_form(case),
         "revoke": forms.ConfirmForm(formdata=None, prefix="revoke"),
         "assign": forms.ConfirmForm(formdata=None, prefix="assign"),
+        "resendlink": forms.ConfirmForm(formdata=None, prefix="resendlink"),
+        "resendletter": forms.ConfirmForm(formdata=None, prefix="resendletter"),
     }
     for form in built.values():
         form.version.data = str(case.version)

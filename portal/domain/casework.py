@@ -18,6 +18,8 @@ class CaseAction(StrEnum):
     CLOSE = "close"
     DECIDE_DISPUTE = "decide_dispute"
     ASSIGN = "assign"
+    RESEND_LINK = "resend_link"
+    RESEND_LETTER = "resend_letter"
 
 
 _LIVE = frozenset({CaseStatus.OPEN, CaseStatus.IN_PLAN, CaseStatus.DISPUTED, CaseStatus.ESCALATED})
@@ -34,6 +36,9 @@ ACTION_STATES: dict[CaseAction, frozenset[CaseStatus]] = {
     CaseAction.CLOSE: _LIVE | {CaseStatus.PAID, CaseStatus.SETTLED},
     CaseAction.DECIDE_DISPUTE: frozenset({CaseStatus.DISPUTED}),
     CaseAction.ASSIGN: _LIVE,
+    # a paid or settled case's page still gives the debtor the certificate
+    CaseAction.RESEND_LINK: _LIVE | {CaseStatus.PAID, CaseStatus.SETTLED},
+    CaseAction.RESEND_LETTER: _LIVE,
 }
 
 

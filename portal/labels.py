@@ -97,6 +97,8 @@ ACTION_LABELS = {
     "case.links_revoked": lazy_gettext("E-mail links revoked"),
     "case.link_resent": lazy_gettext("Link e-mail sent again"),
     "case.letter_resent": lazy_gettext("Last letter sent again"),
+    "case.formal_notice": lazy_gettext("Formal notice sent"),
+    "case.escalated": lazy_gettext("Case escalated"),
     "message.recorded": lazy_gettext("Message recorded"),
     "letter.produced": lazy_gettext("Letter produced"),
     "reminders.paused": lazy_gettext("Reminders paused"),

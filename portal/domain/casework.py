@@ -20,6 +20,8 @@ class CaseAction(StrEnum):
     ASSIGN = "assign"
     RESEND_LINK = "resend_link"
     RESEND_LETTER = "resend_letter"
+    FORMAL_NOTICE = "formal_notice"
+    ESCALATE = "escalate"
 
 
 _LIVE = frozenset({CaseStatus.OPEN, CaseStatus.IN_PLAN, CaseStatus.DISPUTED, CaseStatus.ESCALATED})
@@ -39,6 +41,9 @@ ACTION_STATES: dict[CaseAction, frozenset[CaseStatus]] = {
     # a paid or settled case's page still gives the debtor the certificate
     CaseAction.RESEND_LINK: _LIVE | {CaseStatus.PAID, CaseStatus.SETTLED},
     CaseAction.RESEND_LETTER: _LIVE,
+    # A disputed case passes the table so that the refusal names the dispute (escalation).
+    CaseAction.FORMAL_NOTICE: frozenset({CaseStatus.OPEN, CaseStatus.IN_PLAN, CaseStatus.DISPUTED}),
+    CaseAction.ESCALATE: frozenset({CaseStatus.OPEN, CaseStatus.DISPUTED}),
 }
 
 

@@ -14,6 +14,7 @@ from portal.models import AuditEvent, Channel, Message, Role
 from portal.models.base import utcnow
 from portal.services.casework import sending
 from portal.services.casework.actions import ActionRefused
+from portal.services.disputes import debtor as disputes
 from portal.services.reminders import letters
 from tests.conftest import csrf_token
 from tests.web.test_casework_pages import act
@@ -115,3 +116,35 @@ def test_a_creditor_user_cannot_send_again(client, factories):
         response = client.post(f"/staff/cases/{case.reference}/{path}", data={"csrf_token": token})
         assert response.status_code == 403
     assert db.session.scalars(select(Message)).all() == []
+
+
+def test_formal_notice_then_escalate_from_the_case_page(client, factories, collector):
+    case = a_case(factories)
+    early = act(client, case, "escalate", {"_prefix": "escalate"})
+    assert early.status_code == 409 and "Send a formal notice first" in text_of(early.text)
+    assert act(client, case, "formal-notice", {"_prefix": "notice"}).status_code == 303
+    [letter] = letters.case_letters(case.id)
+    assert letter.template == "letter_formal_notice"
+    running = act(client, case, "escalate", {"_prefix": "escalate"})
+    assert running.status_code == 409 and "has not run out yet" in text_of(running.text)
+    letter.created_at = NOW - dt.timedelta(days=9)  # as if posted nine days ago
+    db.session.commit()
+    assert act(client, case, "escalate", {"_prefix": "escalate"}).status_code == 303
+    db.session.refresh(case)
+    assert case.status == "escalated"
+
+
+def test_no_formal_notice_for_a_disputed_case_and_none_by_a_creditor(
+    client, web_app, factories, collector
+):
+    case = a_case(factories)
+    disputes.open_dispute(case.id, "other", "No.", [])
+    refused = act(client, case, "formal-notice", {"_prefix": "notice"})
+    assert refused.status_code == 409 and "decide the dispute first" in text_of(refused.text)
+    client = web_app.test_client()
+    staff_login(client, factories.staff(Role.CREDITOR, creditor_=case.creditor).email)
+    token = csrf_token(client.get("/staff/", follow_redirects=True).text)
+    for path in ("formal-notice", "escalate"):
+        response = client.post(f"/staff/cases/{case.reference}/{path}", data={"csrf_token": token})
+        assert response.status_code == 403
+    assert letters.case_letters(case.id) == []

@@ -2,7 +2,7 @@
 and proposals, and the official form that applies; refused where court action is not open."""
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from portal.domain.ledger import DebtorKind
 from portal.domain.reminders import possibly_time_barred
@@ -99,8 +99,9 @@ def _render(case: Case, amounts) -> bytes:
                     paid=money(amounts.paid, cur), balance=money(amounts.balance, cur)),
                   bold=True)  # fmt: skip
     notices = db.session.execute(
-        select(Message).where(Message.case_id == case.id, Message.template.like("reminder%"))
-        .order_by(Message.created_at)
+        select(Message).where(Message.case_id == case.id, or_(
+            Message.template.like("reminder%"), Message.template.like("letter%")))
+        .order_by(Message.created_at, Message.id)
     ).scalars()  # fmt: skip
     doc.heading(_("Notices sent"))
     doc.table([_("Date"), _("Notice"), _("Channel")],

@@ -83,3 +83,11 @@ def submitted(html: str, action_ends: str, button: tuple[str, str] | None = None
     if button is not None:
         data.setdefault(button[0], []).append(button[1])
     return data
+
+
+def enter_button(html: str, action_ends: str) -> tuple[str, str]:
+    """The button a browser presses when Enter is typed in a field: the form's first."""
+    parser = _Form(action_ends)
+    parser.feed(html)
+    assert parser.buttons, f"no submit button in the form posting to …{action_ends}"
+    return parser.buttons[0]

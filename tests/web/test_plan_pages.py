@@ -14,7 +14,7 @@ from portal.domain.states import CaseStatus
 from portal.models import Case, Message, Plan, PlanProposal, Role
 from portal.services.plans import current as plans
 from tests.conftest import csrf_token, post_form
-from tests.web.browser_form import submitted
+from tests.web.browser_form import enter_button, submitted
 from tests.web.test_overview import log_in, text_of
 from tests.web.test_staff import staff_login
 
@@ -386,6 +386,7 @@ def test_the_schedule_editor_works_without_javascript(client, web_app, case, fac
                       **{"due-0": "20/12/2026"}))  # fmt: skip
     assert more.status_code == 200 and len(re.findall(r'name="due-\d+"', more.text)) == shown + 1
     assert 'name="due-0" value="20/12/2026"' in more.text  # what was typed stays
+    assert enter_button(more.text, "/counter") == ("action", "preview")  # never a rebuild
     cleared = {f"{k}-{i}": "" for i in range(shown + 1) for k in ("due", "amount")}
     typed = {**cleared, "due-0": "15/12/2026", "amount-0": "200,00", "due-1": "15/01/2027",
              "amount-1": "200,00", "due-3": "15/02/2027", "amount-3": "200,00"}  # fmt: skip

@@ -7,7 +7,7 @@
 | `api_access/` | creditors' API tokens, idempotent requests, per-token rate limit |
 | `callbacks/` | call-back requests, how a debtor prefers to be contacted |
 | `cases/` | reading cases (overview, staff lists, the debtor's page), the ledger, amounts |
-| `casework/` | the collector's actions on a case, sending again, the queue and its flags |
+| `casework/` | the collector's actions, sending again, the queue and its flags, the timeline |
 | `digests/` | creditor users' daily digest |
 | `disputes/` | disputes, their messages and proof files, a collector's decision |
 | `escalation/` | formal notice, escalating, the order-for-payment (injonction) file |

@@ -37,6 +37,24 @@ QUEUE_TAB_LABELS = {
     "callbacks": lazy_gettext("Call-back requests"),
     "plans": lazy_gettext("Plans at risk or broken"),
     "charges": lazy_gettext("Failed charges"),
+    "flagged": lazy_gettext("Flagged cases"),
+}
+QUEUE_FLAG_LABELS = {
+    "time_barred": lazy_gettext("Possibly time-barred, not reviewed"),
+    "excess": lazy_gettext("Excess payment to return"),
+    "bounced": lazy_gettext("E-mail bounced"),
+}
+QUEUE_BAND_LABELS = {
+    "under_100": lazy_gettext("Under 100 €"),
+    "100_500": lazy_gettext("100 to 500 €"),
+    "500_2000": lazy_gettext("500 to 2,000 €"),
+    "over_2000": lazy_gettext("Over 2,000 €"),
+}
+QUEUE_SORT_LABELS = {
+    "oldest": lazy_gettext("Oldest first"),
+    "newest": lazy_gettext("Newest first"),
+    "balance_high": lazy_gettext("Largest balance first"),
+    "balance_low": lazy_gettext("Smallest balance first"),
 }
 TIMELINE_KIND_LABELS = {
     "ledger": lazy_gettext("Ledger"),
@@ -77,6 +95,10 @@ ACTION_LABELS = {
     "case.placed": lazy_gettext("Case placed by the creditor"),
     "ledger.entry_added": lazy_gettext("Ledger entry added"),
     "case.links_revoked": lazy_gettext("E-mail links revoked"),
+    "case.link_resent": lazy_gettext("Link e-mail sent again"),
+    "case.letter_resent": lazy_gettext("Last letter sent again"),
+    "case.formal_notice": lazy_gettext("Formal notice sent"),
+    "case.escalated": lazy_gettext("Case escalated"),
     "message.recorded": lazy_gettext("Message recorded"),
     "letter.produced": lazy_gettext("Letter produced"),
     "reminders.paused": lazy_gettext("Reminders paused"),
@@ -233,6 +255,9 @@ TABLES = {
     "MANUAL_METHOD_LABELS": MANUAL_METHOD_LABELS,
     "CALLBACK_STATUS_LABELS": CALLBACK_STATUS_LABELS,
     "QUEUE_TAB_LABELS": QUEUE_TAB_LABELS,
+    "QUEUE_FLAG_LABELS": QUEUE_FLAG_LABELS,
+    "QUEUE_BAND_LABELS": QUEUE_BAND_LABELS,
+    "QUEUE_SORT_LABELS": QUEUE_SORT_LABELS,
     "TIMELINE_KIND_LABELS": TIMELINE_KIND_LABELS,
     "STATUS_LABELS": STATUS_LABELS,
     "ENTRY_LABELS": ENTRY_LABELS,

@@ -13,6 +13,7 @@ from portal.models import PlanProposal, Role
 from portal.services import digests
 from portal.services.access import passwords
 from portal.services.admin import staff_users
+from portal.services.casework import sending
 from portal.services.digests import job as digest_job
 from portal.services.disputes import debtor as disputes
 from portal.services.disputes import decide as dispute_decide
@@ -66,6 +67,7 @@ def send_every_email(factories, language: str) -> None:
         staff_users.invite(admin, "nouvel@test.example", "Nouvel agent", Role.COLLECTOR, None,
                            language=language)  # fmt: skip
         passwords.request_reset(admin.email)
+        sending.resend_link(late.id, admin.id)
         clock.shift(dt.timedelta(minutes=5))
         digest_job.run(dt.datetime.now(dt.UTC))
     assert broken.id

@@ -59,6 +59,16 @@ def refusal_text(exc: Exception, case) -> str:
         "email": _("Enter a valid e-mail address, or leave it empty."),
         "phone": _("Enter a phone number with digits only (and + . - ( ) spaces)."),
         "address": _("Give the address, the postcode and the city."),
+        "no_email": _("The debtor has no e-mail address: add one in the contact details first."),
+        "no_letter": _("No letter was sent on this case yet."),
+        "disputed": _("The case is disputed: decide the dispute first."),
+        "time_barred": _(
+            "The debt is possibly time-barred (French Consumer Code, article L218-2): "
+            "no court action is suggested."
+        ),
+        "closed": _("The case is closed."),
+        "no_notice": _("Send a formal notice first."),
+        "notice_running": _("The formal notice's time to pay has not run out yet."),
     }.get(getattr(exc, "reason", ""), _("Nothing was changed."))
 
 
@@ -70,7 +80,7 @@ def _act(reference: str, name: str, form_class, run: Callable, done: str):
         return case_page(found, 422, _("Please correct the fields marked below."), **{name: form})
     try:
         run(found, form)
-    except (CaseChanged, ActionNotAllowed) as exc:
+    except (CaseChanged, ActionNotAllowed, escalation.EscalationRefused) as exc:
         return case_page(found, 409, refusal_text(exc, found), **{name: form})
     except REFUSED as exc:
         return case_page(found, 422, refusal_text(exc, found), **{name: form})
@@ -198,6 +208,10 @@ def casework_panel(case, given: dict) -> dict:
         "contact": given.get("contact") or _contact_form(case),
         "revoke": forms.ConfirmForm(formdata=None, prefix="revoke"),
         "assign": forms.ConfirmForm(formdata=None, prefix="assign"),
+        "resendlink": forms.ConfirmForm(formdata=None, prefix="resendlink"),
+        "resendletter": forms.ConfirmForm(formdata=None, prefix="resendletter"),
+        "notice": forms.ConfirmForm(formdata=None, prefix="notice"),
+        "escalate": forms.ConfirmForm(formdata=None, prefix="escalate"),
     }
     for form in built.values():
         form.version.data = str(case.version)
@@ -223,16 +237,7 @@ def escalation_file(reference: str):
     try:
         pdf = escalation.escalation_pdf(found, g.staff.id)
     except escalation.EscalationRefused as exc:
-        why = {
-            "disputed": _("The case is disputed: decide the dispute first."),
-            "time_barred": _(
-                "The debt is possibly time-barred (French Consumer Code, article L218-2): "
-                "no court action is suggested."
-            ),
-            "closed": _("The case is closed."),
-            "nothing_owed": _("Nothing is owed on this case."),
-        }[exc.reason]
-        return case_page(found, 409, _("No escalation file: %(why)s", why=why))
+        return case_page(found, 409, _("No escalation file: %(why)s", why=refusal_text(exc, found)))
     response = make_response(pdf)
     response.mimetype = "application/pdf"
     response.headers["Content-Disposition"] = (

@@ -1,7 +1,5 @@
 """The collector's plan queue and decisions: approve, reject with reasons, counter-propose."""
 
-import re
-
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,9 +9,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from portal.collector import bp
+from portal.collector import counter_editor as editor
 from portal.domain import schedule
 from portal.domain.factors import parse_date_of_birth
-from portal.domain.money import InvalidAmount, parse_amount, to_decimal
+from portal.domain.money import to_decimal
 from portal.domain.plan_states import Frequency
 from portal.domain.policy import evaluate
 from portal.extensions import db
@@ -39,7 +38,7 @@ class RejectForm(FlaskForm):
 
 
 class CounterForm(FlaskForm):
-    """A schedule built from a count, or typed line by line."""
+    """A schedule built from a count, or typed row by row (counter_editor.py)."""
 
     count = StringField(_l("Number of instalments"), validators=[Optional(), Length(max=10)])
     frequency = RadioField(
@@ -48,12 +47,6 @@ class CounterForm(FlaskForm):
         default=Frequency.MONTHLY.value,
     )
     first_due_on = StringField(_l("First due date"), validators=[Optional(), Length(max=20)])
-    lines = TextAreaField(
-        _l("Schedule, one instalment a line"),
-        validators=[Optional(), Length(max=4000)],
-        render_kw={"rows": 8, "cols": 28},
-        description=_l("A date and an amount on each line, e.g. 15/01/2027 120,50. Edit freely."),
-    )
     text = TextAreaField(
         _l("Message to the debtor"),
         validators=[Optional(), Length(max=2000)],
@@ -68,34 +61,6 @@ def _proposal(proposal_id: int) -> PlanProposal:
     return found
 
 
-def _line_text(lines, currency: str) -> str:
-    return "\n".join(
-        f"{x.due_on:%d/%m/%Y} {str(to_decimal(x.amount, currency)).replace('.', ',')}"
-        for x in lines
-    )
-
-
-def parse_lines(text: str, currency: str) -> tuple[list[schedule.Line], str | None]:
-    """Read `date amount` lines; returns the lines and an error message, if any."""
-    lines = []
-    for number, raw in enumerate((text or "").splitlines(), start=1):
-        if not raw.strip():
-            continue
-        day, _sep, amount = raw.strip().partition(" ")
-        due = parse_date_of_birth(day)
-        try:
-            value = parse_amount(re.sub(r"^[;:\s]+", "", amount), currency)
-        except InvalidAmount:
-            value = None
-        if due is None or not value:
-            return [], _(
-                "Line %(number)s: write a date and an amount, e.g. 15/01/2027 120,50.",
-                number=number,
-            )
-        lines.append(schedule.Line(due, value))
-    return lines, None
-
-
 @bp.get("/proposals")
 @staff_required(*COLLECTORS)
 def proposals():
@@ -103,8 +68,15 @@ def proposals():
     return render_template("collector/proposals.html", rows=review.queue())
 
 
-def _detail(proposal: PlanProposal, counter_form=None, reject_form=None, preview=None, status=200):
+def _detail(
+    proposal: PlanProposal, counter_form=None, reject_form=None, preview=None, status=200,
+    rows=None, schedule_error=None,
+):  # fmt: skip
+    """The proposal's page; a form sent back keeps the reasons ticked and the rows typed."""
     case = load_case(proposal.case_id)
+    if rows is None:
+        rows = editor.with_room(editor.rows_of(proposal.lines, proposal.currency))
+    ticked = request.form.getlist("reasons") if request.method == "POST" else []
     return (
         render_template(
             "collector/proposal.html",
@@ -115,6 +87,10 @@ def _detail(proposal: PlanProposal, counter_form=None, reject_form=None, preview
             reject_form=reject_form or RejectForm(formdata=None, prefix="reject"),
             preview=preview,
             reason_codes=review.REASON_CODES,
+            ticked=ticked,
+            rows=rows,
+            schedule_error=schedule_error,
+            max_rows=editor.MAX_ROWS,
         ),
         status,
     )
@@ -125,7 +101,6 @@ def _counter_defaults(proposal: PlanProposal) -> CounterForm:
     form.count.data = str(proposal.count)
     form.frequency.data = proposal.frequency
     form.first_due_on.data = f"{proposal.first_due_on:%d/%m/%Y}"
-    form.lines.data = _line_text(proposal.lines, proposal.currency)
     return form
 
 
@@ -189,7 +164,10 @@ def proposal_counter(proposal_id: int):
     except ValueError:
         frequency = Frequency.MONTHLY
     action = request.form.get("action", "preview")
-    if action == "generate" or not (form.lines.data or "").strip():
+    rows = editor.rows_from(request.form)
+    if action == "add_row":
+        return _detail(found, counter_form=form, rows=editor.with_room(rows))
+    if action == "generate" or all(row.empty for row in rows):
         first = parse_date_of_birth(form.first_due_on.data or "")
         count = (form.count.data or "").strip()
         if first is None or not count.isdigit() or not 1 <= int(count) <= schedule.MAX_INSTALMENTS:
@@ -199,19 +177,18 @@ def proposal_counter(proposal_id: int):
                     max=schedule.MAX_INSTALMENTS,
                 )
             )
-            return _detail(found, counter_form=form, status=422)
+            return _detail(found, counter_form=form, rows=rows, status=422)
         try:
             lines = schedule.build(balance, first, frequency, count=int(count))
         except schedule.ScheduleError:
             form.count.errors.append(_("Too many instalments for this amount."))
-            return _detail(found, counter_form=form, status=422)
-        form.lines.data = _line_text(lines, case.currency)
+            return _detail(found, counter_form=form, rows=rows, status=422)
+        rows = editor.rows_of(lines, case.currency)
         action = "preview"
     else:
-        lines, error = parse_lines(form.lines.data, case.currency)
+        lines, error = editor.parse(rows, case.currency)
         if error:
-            form.lines.errors.append(error)
-            return _detail(found, counter_form=form, status=422)
+            return _detail(found, counter_form=form, rows=rows, schedule_error=error, status=422)
     try:
         review.check_counter_lines(lines, balance, clock.today())
     except review.BadSchedule as exc:
@@ -223,11 +200,11 @@ def proposal_counter(proposal_id: int):
             "dates": _("Dates must be in order, one per instalment, none in the past."),
             "count": _("Give between 1 and %(max)s instalments.", max=schedule.MAX_INSTALMENTS),
         }
-        form.lines.errors.append(messages.get(str(exc), messages["dates"]))
-        return _detail(found, counter_form=form, status=422)
+        error = messages.get(str(exc), messages["dates"])
+        return _detail(found, counter_form=form, rows=rows, schedule_error=error, status=422)
     verdict = evaluate(policy_for(case.creditor), balance, lines, frequency, clock.today())
     if action != "send":
-        return _detail(found, counter_form=form, preview=(lines, verdict))
+        return _detail(found, counter_form=form, preview=(lines, verdict), rows=rows)
     try:
         review.counter(
             proposal_id,

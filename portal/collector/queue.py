@@ -7,6 +7,7 @@ from sqlalchemy import select
 from portal.collector import bp
 from portal.collector.casework_forms import ConfirmForm
 from portal.collector.routes import load_reference
+from portal.domain.states import CaseStatus
 from portal.extensions import db
 from portal.models import Creditor, Role
 from portal.security import staff_required
@@ -17,11 +18,34 @@ COLLECTORS = (Role.COLLECTOR, Role.ADMIN)
 
 
 def _filters() -> work.Filters:
-    creditor = request.args.get("creditor", "")
+    """The filters from the query string; a value that is not one of the choices is ignored."""
+    args = request.args
+    creditor, days = args.get("creditor", ""), args.get("placed", "")
     return work.Filters(
         creditor_id=int(creditor) if creditor.isdigit() and len(creditor) < 10 else None,
-        staff_user_id=g.staff.id if request.args.get("mine") == "1" else None,
+        staff_user_id=g.staff.id if args.get("mine") == "1" else None,
+        status=args.get("status") if args.get("status") in set(CaseStatus) else None,
+        band=args.get("band") if args.get("band") in work.BANDS else None,
+        placed_days=int(days) if days.isdigit() and int(days) in work.PLACED_DAYS else None,
+        sort=args.get("sort") if args.get("sort") in work.SORTS else "oldest",
     )
+
+
+def filter_args(filters: work.Filters) -> dict:
+    """The query string that keeps these filters (for the tabs' links and the forms)."""
+    return {
+        "creditor": filters.creditor_id, "mine": "1" if filters.staff_user_id else None,
+        "status": filters.status, "band": filters.band, "placed": filters.placed_days,
+        "sort": filters.sort if filters.sort != "oldest" else None,
+    }  # fmt: skip
+
+
+@bp.app_template_global()
+def queue_counts() -> dict[str, int]:
+    """Every tab's count for the staff navigation (one statement), for collectors only."""
+    if getattr(g, "staff", None) is None or g.staff.role not in COLLECTORS:
+        return {}
+    return work.counts(work.Filters())
 
 
 @bp.get("/queue")
@@ -41,7 +65,12 @@ def queue():
         counts=work.counts(filters),
         rows=work.queue(tab, filters),
         filters=filters,
+        kept=filter_args(filters),
         creditors=creditors,
+        statuses=list(CaseStatus),
+        bands=work.BANDS,
+        placed_days=work.PLACED_DAYS,
+        sorts=work.SORTS,
     )
 
 

@@ -18,6 +18,10 @@ class CaseAction(StrEnum):
     CLOSE = "close"
     DECIDE_DISPUTE = "decide_dispute"
     ASSIGN = "assign"
+    RESEND_LINK = "resend_link"
+    RESEND_LETTER = "resend_letter"
+    FORMAL_NOTICE = "formal_notice"
+    ESCALATE = "escalate"
 
 
 _LIVE = frozenset({CaseStatus.OPEN, CaseStatus.IN_PLAN, CaseStatus.DISPUTED, CaseStatus.ESCALATED})
@@ -34,6 +38,12 @@ ACTION_STATES: dict[CaseAction, frozenset[CaseStatus]] = {
     CaseAction.CLOSE: _LIVE | {CaseStatus.PAID, CaseStatus.SETTLED},
     CaseAction.DECIDE_DISPUTE: frozenset({CaseStatus.DISPUTED}),
     CaseAction.ASSIGN: _LIVE,
+    # a paid or settled case's page still gives the debtor the certificate
+    CaseAction.RESEND_LINK: _LIVE | {CaseStatus.PAID, CaseStatus.SETTLED},
+    CaseAction.RESEND_LETTER: _LIVE,
+    # A disputed case passes the table so that the refusal names the dispute (escalation).
+    CaseAction.FORMAL_NOTICE: frozenset({CaseStatus.OPEN, CaseStatus.IN_PLAN, CaseStatus.DISPUTED}),
+    CaseAction.ESCALATE: frozenset({CaseStatus.OPEN, CaseStatus.DISPUTED}),
 }
 
 

@@ -7,10 +7,10 @@
 | `api_access/` | creditors' API tokens, idempotent requests, per-token rate limit |
 | `callbacks/` | call-back requests, how a debtor prefers to be contacted |
 | `cases/` | reading cases (overview, staff lists, the debtor's page), the ledger, amounts |
-| `casework/` | the collector's actions on a case, the queue, the timeline |
+| `casework/` | the collector's actions, sending again, the queue and its flags, the timeline |
 | `digests/` | creditor users' daily digest |
 | `disputes/` | disputes, their messages and proof files, a collector's decision |
-| `escalation/` | the file for an order for payment (injonction de payer) |
+| `escalation/` | formal notice, escalating, the order-for-payment (injonction) file |
 | `mail/` | e-mails: render, record once, deliver by SMTP, attachments |
 | `outgoing_webhooks/` | creditors' signed webhooks, retried with backoff |
 | `payments/` | online payments, provider events, saved methods and charges, receipts |

@@ -9,7 +9,11 @@ import pytest
 import time_machine
 from pypdf import PdfReader
 
+from portal.domain import schedule
 from portal.domain.ledger import DebtorKind
+from portal.domain.plan_states import Frequency
+from portal.extensions import db
+from portal.models import PlanProposal
 from portal.services.disputes import debtor as disputes
 from portal.services.escalation import file as escalation
 from portal.services.payments import manual
@@ -42,6 +46,20 @@ def test_the_file_holds_parties_claim_notices_payments_and_the_form(factories, a
     assert "Cerfa 12946" in text and "tribunal de commerce" in text
     assert "F-" in text and "1,000.00" in text and "25.00" in text
     assert "Notice 1" in text and "Q2026-000001" in text and "925.00" in text
+    assert "Invoice F-" in text  # each line's basis and document
+
+
+def test_the_file_lists_the_proposals_and_their_outcome(factories, app):
+    case = factories.case(lines=(60_000,), debtor_=factories.debtor(language="en"))
+    lines = schedule.build(60_000, NOW.date(), Frequency.MONTHLY, count=3)
+    db.session.add(PlanProposal(case_id=case.id, proposed_by="debtor", count=3,
+                                frequency=Frequency.MONTHLY, first_due_on=lines[0].due_on,
+                                schedule=schedule.to_json(lines), total=60_000, currency="EUR",
+                                status="rejected", policy_outcome="review"))  # fmt: skip
+    db.session.commit()
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        text = text_of(escalation.escalation_pdf(case, factories.staff().id))
+    assert "Payment plan proposals" in text and "600.00" in text and "Not accepted" in text
 
 
 def test_a_consumer_gets_the_civil_form(factories, app):

@@ -47,7 +47,8 @@ def test_each_tab_oldest_first_with_counts_and_filters(factories):
         assert [r.case.id for r in rows] == [old.id, new.id]
         assert [r.age_days for r in rows] == [5, 1]
         assert queue.counts(everything) == {
-            "proposals": 0, "disputes": 2, "callbacks": 1, "plans": 1, "charges": 1}  # fmt: skip
+            "proposals": 0, "disputes": 2, "callbacks": 1, "plans": 1, "charges": 1,
+            "flagged": 0}  # fmt: skip
         assert [r.item.id for r in queue.queue("plans", everything)] == [plan.id]
         assert queue.counts(queue.Filters(creditor_id=a.id))["disputes"] == 1
         mine = queue.Filters(staff_user_id=me.id)

@@ -14,6 +14,7 @@ from portal.services.casework.money import balance_of
 from portal.services.disputes import debtor as disputes
 from tests.conftest import csrf_token
 from tests.web.test_overview import text_of
+from tests.web.test_sessions import debtor_in
 from tests.web.test_staff import staff_login
 
 EN = {"Accept-Language": "en"}
@@ -189,3 +190,13 @@ def test_the_escalation_file_is_a_download_and_refused_for_a_dispute(client, cas
     disputes.open_dispute(case.id, "other", "No.", [])
     refused = client.get(f"/staff/cases/{case.reference}/escalation.pdf", headers=EN)
     assert refused.status_code == 409 and "decide the dispute first" in text_of(refused.text)
+
+
+def test_revoking_every_link_from_the_case_page_ends_the_debtor_sessions(
+    web_app, client, case, collector
+):
+    debtor = web_app.test_client()
+    assert debtor_in(debtor, case) and debtor.get("/case").status_code == 200
+    assert act(client, case, "revoke-links", {"_prefix": "revoke"}).status_code == 303
+    assert debtor.get("/case").status_code == 302  # back to the login page
+    assert debtor_in(debtor, case) and debtor.get("/case").status_code == 200  # a new login works

@@ -14,6 +14,7 @@ from portal.domain.states import CaseStatus
 from portal.models import Case, Message, Plan, PlanProposal, Role
 from portal.services.plans import current as plans
 from tests.conftest import csrf_token, post_form
+from tests.web.browser_form import enter_button, submitted
 from tests.web.test_overview import log_in, text_of
 from tests.web.test_staff import staff_login
 
@@ -232,19 +233,17 @@ def test_collector_counter_offer_and_the_debtor_accepts(client, web_app, case, f
         {"action": "generate", "count": "6", "frequency": "monthly", "first_due_on": "15/12/2026"},
         f"{url}/counter",
     )
-    assert built.status_code == 200 and "15/12/2026 100,00" in built.text
-    bad = post_form(staff, url, {"action": "send", "lines": "15/12/2026 100,00"}, f"{url}/counter")
+    assert built.status_code == 200
+    assert 'name="due-5" value="15/05/2027"' in built.text and 'value="100,00"' in built.text
+    one = {"rows": "1", "due-0": "15/12/2026", "amount-0": "100,00"}
+    bad = post_form(staff, url, {"action": "send", **one}, f"{url}/counter")
     assert bad.status_code == 422 and "add up to the balance" in text_of(bad.text)
-    lines = "15/12/2026 300,00\n15/01/2027 300,00"
+    rows = {"rows": "3", "due-0": "15/12/2026", "amount-0": "300,00", "due-1": "15/01/2027",
+            "amount-1": "300,00", "due-2": "", "amount-2": ""}  # fmt: skip
     sent = post_form(
         staff,
         url,
-        {
-            "action": "send",
-            "lines": lines,
-            "reasons": "plan_too_long",
-            "text": "Two payments, please.",
-        },
+        {"action": "send", **rows, "reasons": "plan_too_long", "text": "Two payments, please."},
         f"{url}/counter",
     )
     assert sent.status_code == 303
@@ -349,3 +348,62 @@ def test_queue_and_case_pages_do_not_grow_with_proposals(client, web_app, factor
             )
         )
     assert counts[0] == counts[1], counts
+
+
+def test_the_reasons_ticked_before_a_preview_reach_the_debtor(client, web_app, case, factories, db):
+    proposal = review_proposal(client, case)
+    staff = web_app.test_client()
+    staff_login(staff, factories.staff(Role.COLLECTOR, language="en").email)
+    url = f"/staff/cases/proposals/{proposal.id}"
+    page = staff.get(url).text
+    typed = {f"{k}-{i}": "" for i in range(9) for k in ("due", "amount")}
+    typed.update({"due-0": "15/12/2026", "amount-0": "300,00", "due-1": "15/01/2027",
+                  "amount-1": "300,00"})  # fmt: skip
+    preview = staff.post(f"{url}/counter", data=submitted(
+        page, "/counter", ("action", "preview"), **typed, reasons="plan_too_long",
+        text="Two payments, please."))  # fmt: skip
+    assert preview.status_code == 200
+    as_shown = submitted(preview.text, "/counter", ("action", "send"))
+    sent = staff.post(f"{url}/counter", data=as_shown)
+    assert sent.status_code == 303
+    shown = text_of(client.get("/case").text)
+    assert "Why: The plan lasts too long" in shown.replace("\u202f", " ")
+    offer_mail = db.session.scalars(
+        select(Message).where(Message.case_id == case.id).order_by(Message.id.desc())
+    ).first()
+    assert "The plan lasts too long" in offer_mail.body_text
+
+
+def test_the_schedule_editor_works_without_javascript(client, web_app, case, factories, db):
+    proposal = review_proposal(client, case)
+    staff = web_app.test_client()
+    staff_login(staff, factories.staff(Role.COLLECTOR, language="en").email)
+    url = f"/staff/cases/proposals/{proposal.id}"
+    page = staff.get(url).text
+    shown = len(re.findall(r'name="due-\d+"', page))
+    assert shown == proposal.count + 1  # the debtor's schedule and one empty row
+    more = staff.post(f"{url}/counter", data=submitted(page, "/counter", ("action", "add_row"),
+                      **{"due-0": "20/12/2026"}))  # fmt: skip
+    assert more.status_code == 200 and len(re.findall(r'name="due-\d+"', more.text)) == shown + 1
+    assert 'name="due-0" value="20/12/2026"' in more.text  # what was typed stays
+    assert enter_button(more.text, "/counter") == ("action", "preview")  # never a rebuild
+    cleared = {f"{k}-{i}": "" for i in range(shown + 1) for k in ("due", "amount")}
+    typed = {**cleared, "due-0": "15/12/2026", "amount-0": "200,00", "due-1": "15/01/2027",
+             "amount-1": "200,00", "due-3": "15/02/2027", "amount-3": "200,00"}  # fmt: skip
+    preview = staff.post(f"{url}/counter", data=submitted(more.text, "/counter",
+                         ("action", "preview"), **typed))  # fmt: skip
+    assert preview.status_code == 200 and "15 Feb 2027" in text_of(preview.text)
+    wrong = staff.post(f"{url}/counter", data=submitted(preview.text, "/counter",
+                       ("action", "preview"), **{"amount-1": "abc"}))  # fmt: skip
+    assert wrong.status_code == 422
+    assert "Instalment 2: give a date" in text_of(wrong.text) and 'value="abc"' in wrong.text
+    sent = staff.post(
+        f"{url}/counter", data=submitted(preview.text, "/counter", ("action", "send"))
+    )
+    assert sent.status_code == 303
+    offer = db.session.execute(
+        select(PlanProposal).where(PlanProposal.parent_id == proposal.id)
+    ).scalar_one()
+    assert [x.amount for x in offer.lines] == [20_000, 20_000, 20_000]
+    silly = post_form(staff, url, {"action": "preview", "rows": "99999999"}, f"{url}/counter")
+    assert silly.status_code in (303, 422)  # decided already, or refused: never a 500

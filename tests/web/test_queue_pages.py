@@ -68,6 +68,28 @@ def test_unknown_tab_or_filter_is_the_first_tab(client, collector):
 def test_a_creditor_user_has_no_queue(client, factories):
     staff_login(client, factories.staff(Role.CREDITOR).email)
     assert client.get("/staff/cases/queue").status_code == 403
+    assert client.get("/staff/cases/queue?tab=flagged").status_code == 403
+    assert 'data-testid="queue-nav"' not in client.get("/staff/", follow_redirects=True).text
+
+
+def test_the_flagged_tab_filters_sorts_and_the_navigation_counts(client, factories, collector):
+    small = factories.case(lines=(5_000,), payments=(6_000,))  # excess payment
+    big = factories.case(lines=(300_000,))
+    factories.recorded_message(big, status="failed")  # a bounced e-mail
+    factories.case()  # nothing to flag
+    page = client.get("/staff/cases/queue?tab=flagged&sort=balance_high", headers=EN)
+    text = text_of(page.text)
+    assert "Excess payment to return" in text and "E-mail bounced" in text
+    assert text.index(big.display_reference) < text.index(small.display_reference)
+    assert re.search(r"Queue: .*Flagged cases 2", text)  # the staff navigation
+    banded = text_of(client.get("/staff/cases/queue?tab=flagged&band=over_2000", headers=EN).text)
+    assert big.display_reference in banded and small.display_reference not in banded
+    assert (
+        'href="/staff/cases/queue?tab=disputes&amp;band=over_2000"'
+        in client.get("/staff/cases/queue?tab=flagged&band=over_2000").text
+    )  # tabs keep the filters
+    other = client.get("/staff/cases/queue?tab=flagged&band=nope&placed=7&status=x&sort=y")
+    assert other.status_code == 200 and small.display_reference in text_of(other.text)
 
 
 def test_the_case_page_shows_one_timeline_filterable_by_kind(client, factories, collector):

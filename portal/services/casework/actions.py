@@ -155,9 +155,11 @@ def edit_contact(case_id: int, staff_user_id: int, given: Contact, version=None)
 
 
 def revoke_links(case_id: int, staff_user_id: int, version=None) -> Case:
-    """Invalidate every e-mail link issued so far for the case. Commits."""
+    """Invalidate every e-mail link issued so far for the case and end its open debtor
+    sessions (a session opened through a revoked link ends too). Commits."""
     case = _take(case_id, CaseAction.REVOKE_LINKS, version)
     case.link_version += 1
+    case.session_version += 1
     audit.record("case.links_revoked", actor=ActorKind.STAFF, case_id=case.id,
                  staff_user_id=staff_user_id)  # fmt: skip
     db.session.commit()

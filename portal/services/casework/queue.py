@@ -2,14 +2,16 @@
 
 Each tab is one query on its own table, joined to the case: proposals to decide, open
 disputes, call-back requests, plans at risk or broken (whose case has no plan since), failed
-charges (of instalments still unpaid). Filters (creditor, assigned to me) apply to every tab;
-the counts are one aggregate per tab, computed by the database.
+charges (of instalments still unpaid), and flagged cases (possibly time-barred and not
+reviewed, an excess payment, a bounced e-mail: see flags.py). Filters (creditor, status,
+balance band, days since placement, assigned to me) apply to every tab; the counts of every
+tab come from one SQL statement.
 """
 
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy import Select, and_, case, exists, func, select
 from sqlalchemy.orm import aliased, joinedload
 
 from portal.domain.payments import PaymentStatus
@@ -25,17 +27,32 @@ from portal.models import (
     PlanProposal,
 )
 from portal.models.base import utcnow
+from portal.services.casework import flags as case_flags
+from portal.services.clock import today
 
-TABS = ("proposals", "disputes", "callbacks", "plans", "charges")
+TABS = ("proposals", "disputes", "callbacks", "plans", "charges", "flagged")
 LIMIT = 200
+# Balance bands in minor units: [low, high); None is open-ended.
+BANDS = {
+    "under_100": (None, 10_000),
+    "100_500": (10_000, 50_000),
+    "500_2000": (50_000, 200_000),
+    "over_2000": (200_000, None),
+}
+PLACED_DAYS = (30, 90, 180, 365)  # "placed at least N days ago"
+SORTS = ("oldest", "newest", "balance_high", "balance_low")
 
 
 @dataclass
 class Filters:
-    """What the collector narrowed the queue to."""
+    """What the collector narrowed the queue to, and its order."""
 
     creditor_id: int | None = None
     staff_user_id: int | None = None  # set: assigned to this collector only
+    status: str | None = None
+    band: str | None = None
+    placed_days: int | None = None
+    sort: str = "oldest"
 
 
 @dataclass
@@ -79,6 +96,7 @@ def _sources() -> dict[str, tuple[object, object, list]]:
             Instalment.status != InstalmentStatus.PAID,
             ~exists().where(retried.instalment_id == Payment.instalment_id,
                             retried.attempt > Payment.attempt)]),
+        "flagged": (Case, Case.created_at, [None, case_flags.any_flag(today())]),
     }  # fmt: skip
 
 
@@ -87,34 +105,67 @@ def _filtered(stmt: Select, filters: Filters) -> Select:
         stmt = stmt.where(Case.creditor_id == filters.creditor_id)
     if filters.staff_user_id is not None:
         stmt = stmt.where(Case.assigned_collector_id == filters.staff_user_id)
+    if filters.status is not None:
+        stmt = stmt.where(Case.status == filters.status)
+    if filters.band in BANDS:
+        low, high = BANDS[filters.band]
+        balance = case_flags.balance()
+        stmt = stmt.where(balance >= low) if low is not None else stmt
+        stmt = stmt.where(balance < high) if high is not None else stmt
+    if filters.placed_days is not None:
+        stmt = stmt.where(Case.created_at <= utcnow() - dt.timedelta(days=filters.placed_days))
     return stmt
 
 
 def _base(tab: str, columns) -> Select:
     entity, _since, conditions = _sources()[tab]
+    if entity is Case:
+        return select(*columns).select_from(Case).where(*conditions[1:])
     stmt = select(*columns).select_from(entity).join(Case, and_(*conditions[:1]))
     if tab == "charges":
         stmt = stmt.join(Instalment, Instalment.id == Payment.instalment_id)
     return stmt.where(*conditions[1:])
 
 
+def _order(since, filters: Filters) -> tuple:
+    balance = case_flags.balance()
+    return {
+        "newest": (since.desc(), Case.id.desc()),
+        "balance_high": (balance.desc(), since, Case.id),
+        "balance_low": (balance, since, Case.id),
+    }.get(filters.sort, (since, Case.id))
+
+
 def queue(tab: str, filters: Filters, limit: int = LIMIT) -> list[QueueRow]:
-    """The rows of one tab, oldest first, cases loaded with their debtor and creditor."""
+    """The rows of one tab in the order asked (oldest first by default), cases loaded with
+    their debtor and creditor. A flagged row's item is the list of its flags' names."""
     entity, since, _conditions = _sources()[tab]
+    if tab == "flagged":
+        named = case_flags.expressions(today())
+        columns = [case((cond, 1), else_=0).label(name) for name, cond in named.items()]
+    else:
+        columns = [entity]
     stmt = (
-        _filtered(_base(tab, (entity, Case, since.label("since"))), filters)
+        _filtered(_base(tab, (Case, since.label("since"), *columns)), filters)
         .options(
             joinedload(Case.debtor), joinedload(Case.creditor), joinedload(Case.assigned_collector)
         )  # fmt: skip
-        .order_by(since, Case.id)
+        .order_by(*_order(since, filters))
         .limit(limit)
     )
-    return [QueueRow(tab, case, when, item) for item, case, when in db.session.execute(stmt)]
+    rows = []
+    for found, when, *rest in db.session.execute(stmt):
+        item = [n for n, raised in zip(case_flags.FLAGS, rest, strict=True) if raised] if (
+            tab == "flagged") else rest[0]  # fmt: skip
+        rows.append(QueueRow(tab, found, when, item))
+    return rows
 
 
 def counts(filters: Filters) -> dict[str, int]:
-    """How many rows each tab holds (one aggregate query per tab)."""
-    return {
-        tab: int(db.session.execute(_filtered(_base(tab, (func.count(),)), filters)).scalar_one())
-        for tab in TABS
-    }
+    """How many rows each tab holds: one SQL statement, one scalar subquery per tab."""
+    stmt = select(
+        *(_filtered(_base(tab, (func.count(),)), filters).scalar_subquery().label(tab)
+          for tab in TABS)
+    )  # fmt: skip
+    row = db.session.execute(stmt).one()
+    return {tab: int(row._mapping[tab]) for tab in TABS}

@@ -2,7 +2,7 @@
 and proposals, and the official form that applies; refused where court action is not open."""
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from portal.domain.ledger import DebtorKind
 from portal.domain.reminders import possibly_time_barred
@@ -10,6 +10,7 @@ from portal.domain.states import CaseStatus
 from portal.extensions import db
 from portal.i18n import date as format_date
 from portal.i18n import money
+from portal.labels import BASIS_LABELS, PROPOSAL_STATUS_LABELS
 from portal.models import ActorKind, Agency, Case, Message, Payment, PlanProposal
 from portal.pdf import Document
 from portal.services import audit
@@ -86,21 +87,22 @@ def _render(case: Case, amounts) -> bytes:
           form=form, court=court), bold=True)  # fmt: skip
     doc.heading(_("The claim and its basis"))
     rows = [
-        [x.line.document_number if x.line else _("Other"),
+        [f"{BASIS_LABELS[x.line.basis]} {x.line.document_number}" if x.line else _("Other"),
          format_date(x.line.issued_on) if x.line else "", format_date(x.line.due_on) if x.line
          else "", money(x.principal, cur), money(x.interest, cur), money(x.charges, cur)]
         for x in amounts.lines
     ]  # fmt: skip
     rows.append([_("Total"), "", "", money(amounts.principal, cur), money(amounts.interest, cur),
                  money(amounts.charges, cur)])  # fmt: skip
-    doc.table([_("Invoice"), _("Issued"), _("Due"), _("Principal"), _("Interest"),
+    doc.table([_("Basis"), _("Issued"), _("Due"), _("Principal"), _("Interest"),
                _("Charges")], rows, numeric_columns=(3, 4, 5), total_row=True)  # fmt: skip
     doc.paragraph(_("Paid or credited: %(paid)s. Balance claimed: %(balance)s.",
                     paid=money(amounts.paid, cur), balance=money(amounts.balance, cur)),
                   bold=True)  # fmt: skip
     notices = db.session.execute(
-        select(Message).where(Message.case_id == case.id, Message.template.like("reminder%"))
-        .order_by(Message.created_at)
+        select(Message).where(Message.case_id == case.id, or_(
+            Message.template.like("reminder%"), Message.template.like("letter%")))
+        .order_by(Message.created_at, Message.id)
     ).scalars()  # fmt: skip
     doc.heading(_("Notices sent"))
     doc.table([_("Date"), _("Notice"), _("Channel")],
@@ -120,6 +122,7 @@ def _render(case: Case, amounts) -> bytes:
     ).scalars()
     doc.heading(_("Payment plan proposals"))
     doc.table([_("Date"), _("Instalments"), _("Total"), _("Outcome")],
-              [[format_date(p.created_at), str(p.count), money(p.total, cur), str(p.status)]
+              [[format_date(p.created_at), str(p.count), money(p.total, cur),
+                str(PROPOSAL_STATUS_LABELS.get(p.status, p.status))]
                for p in proposals] or [["—", "", "", ""]], numeric_columns=(2,))  # fmt: skip
     return doc.render()

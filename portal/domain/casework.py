@@ -18,6 +18,7 @@ class CaseAction(StrEnum):
     CLOSE = "close"
     DECIDE_DISPUTE = "decide_dispute"
     ASSIGN = "assign"
+    SETTLEMENT_OFFER = "settlement_offer"
 
 
 _LIVE = frozenset({CaseStatus.OPEN, CaseStatus.IN_PLAN, CaseStatus.DISPUTED, CaseStatus.ESCALATED})
@@ -34,6 +35,8 @@ ACTION_STATES: dict[CaseAction, frozenset[CaseStatus]] = {
     CaseAction.CLOSE: _LIVE | {CaseStatus.PAID, CaseStatus.SETTLED},
     CaseAction.DECIDE_DISPUTE: frozenset({CaseStatus.DISPUTED}),
     CaseAction.ASSIGN: _LIVE,
+    # An offer needs a case that can still be paid and is not disputed.
+    CaseAction.SETTLEMENT_OFFER: frozenset({CaseStatus.OPEN, CaseStatus.IN_PLAN}),
 }
 
 

@@ -11,4 +11,5 @@ from portal.collector import (  # noqa: E402,F401
     queue,
     reminders,
     routes,
+    settlements,
 )

@@ -27,9 +27,9 @@ def _band(creditor, low=0, high=None, bp=2_000, days=10):
     db.session.commit()
 
 
-def _pay(case, offer, nonce="s1"):
+def _pay(case, key, amount, nonce="s1"):
     return offers.start_payment(
-        case, offer.id, nonce=nonce, language="fr", cancel_url="http://portal.test/",
+        case, key, amount, nonce=nonce, language="fr", cancel_url="http://portal.test/",
         success_url=lambda pid: f"http://portal.test/pay/payments/{pid}",
     )  # fmt: skip
 
@@ -40,17 +40,14 @@ def _actions(case_id):
     ).scalars().all()  # fmt: skip
 
 
-def test_the_policy_offers_a_discount_once_with_a_deadline_from_first_sight(factories):
+def test_the_policy_offers_a_discount_until_n_days_after_placement(factories):
     case = factories.case(lines=(10_001,))
     _band(case.creditor, bp=1_000, days=14)
-    offer = offers.offer_for_debtor(case)
-    assert (offer.amount, offer.deadline, offer.source) == (
-        9_000,
-        today() + dt.timedelta(14),
-        "policy",
-    )
-    assert offers.offer_for_debtor(case).id == offer.id  # the same offer, not a second one
-    assert offer.reference == f"S{case.reference}-1"
+    shown = offers.offer_for_debtor(case)
+    assert (shown.amount, shown.deadline, shown.source) == (
+        9_000, offers.placed_on(case) + dt.timedelta(14), "policy")  # fmt: skip
+    assert shown.id is None  # shown, not stored: the page writes nothing
+    assert db.session.execute(select(SettlementOffer)).first() is None
 
 
 def test_no_band_no_offer_and_a_disputed_case_gets_none(factories):
@@ -61,24 +58,41 @@ def test_no_band_no_offer_and_a_disputed_case_gets_none(factories):
     assert offers.offer_for_debtor(other) is None
 
 
-def test_an_expired_offer_disappears_and_the_policy_does_not_offer_again(factories):
+def test_an_expired_offer_disappears(factories):
     case = factories.case(lines=(10_000,))
-    _band(case.creditor)
-    offer = offers.offer_for_debtor(case)
-    offer.deadline = today() - dt.timedelta(days=1)
+    _band(case.creditor, days=10)
+    case.created_at = case.created_at - dt.timedelta(days=11)
     db.session.commit()
-    assert offers.live_offer(case) is None
+    assert offers.offer_for_debtor(case) is None  # the policy's window has passed
+    collector = factories.staff()
+    made = offers.make_offer(case.id, collector.id, 6_000, today())
+    assert offers.offer_for_debtor(case).id == made.id
+    made.deadline = today() - dt.timedelta(days=1)
+    db.session.commit()
     assert offers.offer_for_debtor(case) is None
-    db.session.refresh(offer)
-    assert offer.status == "expired"
-    assert "settlement.expired" in _actions(case.id)
+    offers.make_offer(case.id, collector.id, 7_000, today())
+    db.session.refresh(made)
+    assert made.status == "expired" and "settlement.expired" in _actions(case.id)
+
+
+def test_paying_the_policy_offer_stores_it_once(stripe_double, factories):
+    case = factories.case(lines=(10_000,))
+    _band(case.creditor, bp=1_500)
+    payment = _pay(case, "policy", 8_500)
+    stored = db.session.execute(select(SettlementOffer)).scalar_one()
+    assert (stored.amount, stored.payment_id, stored.source) == (8_500, payment.id, "policy")
+    with pytest.raises(offers.OfferGone):  # the policy offer is stored: it is paid by its id
+        _pay(case, "policy", 8_500, nonce="s3")
+    assert _pay(case, str(stored.id), 8_500, nonce="s4").id == payment.id  # the same Checkout
+    with pytest.raises(offers.OfferGone):
+        _pay(case, str(stored.id), 8_000, nonce="s5")  # not the amount shown
 
 
 def test_a_collector_offer_replaces_the_policy_offer(factories):
     case = factories.case(lines=(10_000,))
     collector = factories.staff()
     _band(case.creditor)
-    first = offers.offer_for_debtor(case)
+    first = offers._store_policy_offer(case, offers.offer_for_debtor(case).amount)
     made = offers.make_offer(case.id, collector.id, 6_000, today() + dt.timedelta(days=5))
     db.session.refresh(first)
     assert first.status == "withdrawn"
@@ -106,7 +120,7 @@ def test_paying_the_offer_writes_the_rest_off_with_its_reference_and_settles(
     factories.agency()
     case = factories.case(lines=(10_000,))
     offer = offers.make_offer(case.id, factories.staff().id, 7_000, today())
-    payment = _pay(case, offer)
+    payment = _pay(case, str(offer.id), 7_000)
     assert payment.amount == 7_000
     assert offers.offer_for_debtor(case).payment_id == payment.id
     assert pay_hosted(payment.checkout_url, CARD_OK)[0] == 303
@@ -129,7 +143,7 @@ def test_a_payment_after_the_deadline_is_ordinary_and_flagged(stripe_double, fac
     factories.agency()
     case = factories.case(lines=(10_000,))
     offer = offers.make_offer(case.id, factories.staff().id, 7_000, today())
-    payment = _pay(case, offer)
+    payment = _pay(case, str(offer.id), 7_000)
     offer.deadline = today() - dt.timedelta(days=1)  # the debtor paid the day after
     db.session.commit()
     pay_hosted(payment.checkout_url, CARD_OK)
@@ -148,7 +162,7 @@ def test_an_offer_that_is_gone_cannot_be_paid(factories):
     offer = offers.make_offer(case.id, collector.id, 7_000, today())
     offers.withdraw(case.id, collector.id)
     with pytest.raises(offers.OfferGone):
-        _pay(case, offer)
+        _pay(case, str(offer.id), 7_000)
 
 
 def test_bands_that_overlap_are_refused_and_nothing_is_saved(factories):

@@ -1,9 +1,11 @@
 """Settlement offers on a case: the live one (an expired one disappears), the policy's offer
-made when the debtor first looks, a collector's one-off offer (it replaces any open one), and
-the Checkout that pays one."""
+(shown from the creditor's bands, stored when the debtor pays it), a collector's one-off offer
+(it replaces any open one), and the Checkout that pays one."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from portal.domain.casework import CaseAction, check_action
@@ -98,40 +100,61 @@ def _add(case: Case, terms: Terms, source: OfferSource, staff_user_id: int | Non
     return offer
 
 
-def offer_for_debtor(case: Case) -> SettlementOffer | None:
-    """The offer the debtor sees: the live one, else the policy's (made once per case, its
-    deadline counted from the day the debtor first sees it); commits when it writes."""
-    on = today()
-    found = live_offer(case, on)
-    if found is not None or CaseStatus(case.status) not in OFFERABLE:
-        return found
+def placed_on(case: Case) -> dt.date:
+    """The day the case was placed, in the portal's time zone."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return case.created_at.astimezone(zone).date()
+
+
+def policy_offer(case: Case, balance: int, on: dt.date) -> SettlementOffer | None:
+    """The policy's offer on the case as it stands (not stored: nothing is written), or None.
+
+    Its deadline runs from the day the case was placed; the policy offers once per case (a
+    stored policy offer, paid, expired or withdrawn, means no other)."""
+    if CaseStatus(case.status) not in OFFERABLE:
+        return None
     made_before = db.session.execute(
         select(SettlementOffer.id).where(
             SettlementOffer.case_id == case.id, SettlementOffer.source == OfferSource.POLICY
         )
     ).first()
-    if made_before is not None:  # the policy offers once; a collector may offer again
-        if expire_due(case.id, on):
-            db.session.commit()
+    if made_before is not None:
         return None
-    terms = policy_terms(bands_of(case.creditor_id), balance_of(case.id), on)
-    if terms is None:
+    terms = policy_terms(bands_of(case.creditor_id), balance, placed_on(case))
+    if terms is None or terms.deadline < on:
         return None
+    return SettlementOffer(
+        case_id=case.id, balance_at_offer=terms.balance, amount=terms.amount,
+        discount_bp=terms.discount_bp, deadline=terms.deadline, source=OfferSource.POLICY,
+        status=OfferStatus.OPEN,
+    )  # fmt: skip
+
+
+def offer_for_debtor(case: Case, balance: int | None = None) -> SettlementOffer | None:
+    """The offer the debtor sees: the live stored one, else the policy's (unsaved, id None).
+    Reads only."""
+    on = today()
+    found = live_offer(case, on)
+    if found is not None:
+        return found
+    return policy_offer(case, balance_of(case.id) if balance is None else balance, on)
+
+
+def _store_policy_offer(case: Case, amount: int) -> SettlementOffer:
+    """Store the policy's offer the debtor chose to pay (OfferGone if it changed meanwhile)."""
     locked = db.session.execute(
         select(Case).where(Case.id == case.id).with_for_update()
     ).scalar_one()
-    if (
-        live_offer(locked, on) is not None
-        or db.session.execute(
-            select(SettlementOffer.id).where(
-                SettlementOffer.case_id == case.id, SettlementOffer.source == OfferSource.POLICY
-            )
-        ).first()
-    ):  # made meanwhile by another request
+    on = today()
+    if live_offer(locked, on) is not None:
         db.session.rollback()
-        return live_offer(case, on)
-    expire_due(case.id, on)
-    offer = _add(locked, terms, OfferSource.POLICY, None)
+        raise OfferGone("policy")
+    shown = policy_offer(locked, balance_of(case.id), on)
+    if shown is None or shown.amount != amount:
+        db.session.rollback()
+        raise OfferGone("policy")
+    offer = _add(locked, Terms(shown.balance_at_offer, shown.amount, shown.discount_bp,
+                               shown.deadline), OfferSource.POLICY, None)  # fmt: skip
     audit.record("settlement.offered", actor=ActorKind.SYSTEM, case_id=case.id,
                  offer=offer.reference, amount=offer.amount, deadline=offer.deadline.isoformat(),
                  source=str(OfferSource.POLICY))  # fmt: skip
@@ -152,6 +175,7 @@ def make_offer(
     except Exception:
         db.session.rollback()
         raise
+    expire_due(case.id, on)
     for previous in _open_offers(case.id):
         _end(previous, OfferStatus.WITHDRAWN)
         audit.record("settlement.withdrawn", actor=ActorKind.STAFF, case_id=case.id,
@@ -199,11 +223,16 @@ def accepted_offer(case_id: int) -> SettlementOffer | None:
     ).scalar_one_or_none()
 
 
-def start_payment(case: Case, offer_id: int, **checkout_args):
-    """Start the Checkout that pays the live offer `offer_id` (OfferGone when it is not live)."""
-    offer = live_offer(case)
-    if offer is None or offer.id != offer_id:
-        raise OfferGone(offer_id)
+def start_payment(case: Case, offer_key: str, amount: int, **checkout_args):
+    """Start the Checkout that pays the offer the debtor saw: `offer_key` is the stored offer's
+    id or `policy`, `amount` the amount shown. OfferGone when that offer is not live any more
+    or its amount changed."""
+    if offer_key == "policy":
+        offer = _store_policy_offer(case, amount)
+    else:
+        offer = live_offer(case)
+        if offer is None or str(offer.id) != offer_key or offer.amount != amount:
+            raise OfferGone(offer_key)
     reused = db.session.get(Payment, offer.payment_id) if offer.payment_id else None
     if reused is not None and reused.status == PaymentStatus.PENDING and reused.checkout_url:
         return reused  # one Checkout per offer while it is open: the offer names its payment

@@ -31,7 +31,7 @@ def _error(exc: settlement_policy.SettlementPolicyInvalid) -> str:
         "overlap": _("Bands overlap: each balance may fall in one band at most. Give each band "
                      "its own range (a band without an upper end must be the last one)."),
         "ends": _("the upper end must not be below the lower end."),
-        "discount": _("the discount must be above 0 % and below 100 %."),
+        "discount": _("the discount must be more than 0 and less than 100 percent."),
         "days": _("the days to pay must be from 1 to %(days)d.", days=MAX_DAYS),
         "number": _("fill in amounts such as 500,00, a discount such as 10 and a number of days."),
     }[exc.reason]  # fmt: skip

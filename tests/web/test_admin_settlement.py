@@ -47,7 +47,7 @@ def test_the_admin_saves_bands_with_an_audit_and_previews_a_balance(admin_client
     [
         ((("0", "500", "10", "15"), ("500", "", "20", "30")), "Bands overlap"),
         ((("0", "", "10", "15"), ("1000", "2000", "20", "30")), "Bands overlap"),
-        ((("0", "", "100", "15"),), "Band 1: the discount must be above 0 %"),
+        ((("0", "", "100", "15"),), "Band 1: the discount must be more than 0 and less"),
         ((("0", "", "10", "0"),), "Band 1: the days to pay must be from 1 to 90"),
         ((("900", "100", "10", "15"),), "Band 1: the upper end must not be below"),
         ((("abc", "", "10", "15"),), "Band 1: fill in amounts"),

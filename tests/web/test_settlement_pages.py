@@ -102,7 +102,7 @@ def _panel_fields(html: str) -> dict:
 
 def test_a_collector_offers_a_settlement_from_the_case_page(client, factories):
     case = factories.case(lines=(10_000,))
-    collector = factories.staff(Role.COLLECTOR)
+    collector = factories.staff(Role.COLLECTOR, language="en")
     staff_log_in(client, collector)
     fields = _panel_fields(_offer_page(client, case))
     deadline = (today() + dt.timedelta(days=7)).isoformat()

@@ -199,3 +199,39 @@ def test_the_creditors_digest_lists_the_settled_case(smtp, factories):
     assert job.run(utcnow() + dt.timedelta(minutes=1)) == 1
     text = smtp.messages[0].get_body(("plain",)).get_content()
     assert "Cases settled (offer paid): 1" in text and case.external_reference in text
+
+
+def test_paying_the_offer_in_a_plan_ends_the_plan_and_settles(stripe_double, factories, smtp):
+    from portal.models import Plan
+    from tests.pay_support import make_plan
+
+    factories.agency()
+    case = factories.case(lines=(12_000,))
+    plan = make_plan(case, (4_000, 4_000, 4_000), today() + dt.timedelta(days=3))
+    offer = offers.make_offer(case.id, factories.staff().id, 9_000, today())
+    payment = _pay(case, str(offer.id), 9_000)
+    pay_hosted(payment.checkout_url, CARD_OK)
+    apply_all(stripe_double)
+    db.session.expire_all()
+    assert db.session.get(Plan, plan.id).status == "cancelled"
+    assert case.status == "settled" and balance_of(case.id) == 0
+
+
+def test_a_dispute_opened_before_the_money_arrives_keeps_the_case_open(
+    stripe_double, factories, smtp
+):
+    factories.agency()
+    case = factories.case(lines=(10_000,))
+    offer = offers.make_offer(case.id, factories.staff().id, 7_000, today())
+    payment = _pay(case, str(offer.id), 7_000)
+    case.status = CaseStatus.DISPUTED  # the debtor disputed meanwhile: a collector decides
+    db.session.commit()
+    pay_hosted(payment.checkout_url, CARD_OK)
+    apply_all(stripe_double)
+    db.session.expire_all()
+    assert case.status == "disputed" and balance_of(case.id) == 3_000
+    assert payment.needs_review and offer.status == "withdrawn"
+    event = db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "settlement.payment_not_settling")
+    ).scalar_one()
+    assert event.details["reason"] == "case_disputed"

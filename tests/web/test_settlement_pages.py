@@ -134,3 +134,11 @@ def test_a_creditor_sees_offers_but_cannot_make_one(client, factories):
                            data={"csrf_token": token, "settlement-amount": "10,00"})  # fmt: skip
     assert response.status_code in (403, 404)
     assert len(offers.offers_of(case.id)) == 1
+
+
+def test_the_collectors_timeline_names_the_offer_in_words(client, factories):
+    case = factories.case(lines=(10_000,))
+    _collector_offer(factories, case)
+    staff_log_in(client, factories.staff(Role.COLLECTOR, language="en"))
+    text = text_of(client.get(f"/staff/cases/{case.reference}").text)
+    assert "Settlement offered" in text and "settlement.offered" not in text

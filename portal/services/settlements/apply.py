@@ -4,7 +4,8 @@ Paid in full by the deadline, on a case that can still be settled: the rest is w
 one ledger entry whose memo carries the offer's reference, the offer is accepted, the case's
 live plan is cancelled and the case is settled (audit `case.settled`, which the creditor's
 webhooks and daily digest report). Paid late, short, or on a disputed case: an ordinary payment,
-flagged for a collector to review; nothing is written off.
+flagged for a collector to review; nothing is written off, and the offer ends (expired when
+late, withdrawn otherwise).
 """
 
 import datetime as dt
@@ -57,8 +58,9 @@ def on_payment_succeeded(payment: Payment, amount: int, paid_on: dt.date, batch)
     elif status not in SETTLEABLE:
         reason = f"case_{status}"
     if reason is not None:
-        if offer.status == OfferStatus.OPEN and paid_on > offer.deadline:
-            offer.status = move_offer(OfferStatus.OPEN, OfferStatus.EXPIRED)
+        if offer.status == OfferStatus.OPEN:  # used up: a collector reviews the payment
+            target = OfferStatus.EXPIRED if reason == "late" else OfferStatus.WITHDRAWN
+            offer.status = move_offer(OfferStatus.OPEN, target)
             offer.ended_at = utcnow()
         payment.needs_review = True
         audit.record("settlement.payment_not_settling", actor=ActorKind.SYSTEM, case_id=case.id,

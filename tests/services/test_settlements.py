@@ -14,10 +14,12 @@ from portal.models import AuditEvent, LedgerEntry, SettlementBand, SettlementOff
 from portal.services.cases.locking import CaseChanged
 from portal.services.casework.money import balance_of
 from portal.services.clock import today
-from portal.services.outgoing_webhooks.job import EVENTS
+from portal.services.outgoing_webhooks import endpoints
+from portal.services.outgoing_webhooks import job as webhook_job
 from portal.services.settlements import offers
 from portal.services.settlements import policy as settlement_policy
 from tests.pay_support import CARD_OK, pay_hosted
+from tests.services.test_outgoing_webhooks import receiver  # noqa: F401 (a fixture)
 from tests.services.test_payments import apply_all
 
 
@@ -115,10 +117,14 @@ def test_a_bad_offer_or_a_wrong_state_changes_nothing(factories):
 
 
 def test_paying_the_offer_writes_the_rest_off_with_its_reference_and_settles(
-    stripe_double, factories, smtp
+    stripe_double,
+    factories,
+    smtp,
+    receiver,  # noqa: F811
 ):
     factories.agency()
     case = factories.case(lines=(10_000,))
+    _, receiver.secret = endpoints.add_endpoint(case.creditor_id, receiver.url, allow_http=True)
     offer = offers.make_offer(case.id, factories.staff().id, 7_000, today())
     payment = _pay(case, str(offer.id), 7_000)
     assert payment.amount == 7_000
@@ -135,7 +141,9 @@ def test_paying_the_offer_writes_the_rest_off_with_its_reference_and_settles(
     assert (entry.kind, entry.amount) == (EntryKind.WRITE_OFF, -3_000)
     assert offer.reference in entry.memo
     assert "case.settled" in _actions(case.id)
-    assert EVENTS["case.settled"] == "case.settled"
+    webhook_job.run(dt.datetime.now(dt.UTC))
+    sent = {p["type"]: p["data"] for _, p in receiver.received}
+    assert sent["case.settled"]["case_reference"] == case.reference  # the creditor is told
     assert offers.live_offer(case) is None
 
 

@@ -142,3 +142,18 @@ def test_the_collectors_timeline_names_the_offer_in_words(client, factories):
     staff_log_in(client, factories.staff(Role.COLLECTOR, language="en"))
     text = text_of(client.get(f"/staff/cases/{case.reference}").text)
     assert "Settlement offered" in text and "settlement.offered" not in text
+
+
+def test_a_settled_case_says_so_and_claims_no_payment_in_full(client, factories):
+    from portal.domain.ledger import EntryKind
+    from portal.services.cases.ledger import add_entry
+
+    case = factories.case(lines=(10_000,))
+    add_entry(case, EntryKind.PAYMENT, -7_000, occurred_on=today())
+    add_entry(case, EntryKind.WRITE_OFF, -3_000, occurred_on=today(), memo="Settlement S1")
+    case.status = "settled"
+    db.session.commit()
+    log_in(client, case)
+    page = client.get("/case").text
+    assert 'data-testid="settled"' in page and 'data-testid="paid-in-full"' not in page
+    assert client.get("/case/certificate.pdf").status_code == 404

@@ -151,6 +151,13 @@ ACTION_LABELS = {
     "callback.done": lazy_gettext("Call-back done"),
     "debtor.contact_preference": lazy_gettext("The debtor chose how to be contacted"),
     "plan.cancelled": lazy_gettext("Payment plan cancelled"),
+    "settlement.offered": lazy_gettext("Settlement offered"),
+    "settlement.withdrawn": lazy_gettext("Settlement offer withdrawn"),
+    "settlement.expired": lazy_gettext("Settlement offer expired"),
+    "settlement.payment_not_settling": lazy_gettext(
+        "Payment of a settlement offer that does not settle: to review"
+    ),
+    "case.settled": lazy_gettext("Case settled: the offer was paid, the rest written off"),
 }
 MESSAGE_STATUS_LABELS = {
     "pending": lazy_gettext("Waiting to be sent"),

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from portal.admin import creditor_access, creditors, routes  # noqa: E402,F401
+from portal.admin import creditor_access, creditors, routes, settlement_policy  # noqa: E402,F401

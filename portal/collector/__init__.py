@@ -12,4 +12,5 @@ from portal.collector import (  # noqa: E402,F401
     reminders,
     routes,
     sending,
+    settlements,
 )

@@ -30,5 +30,6 @@ from portal.debtor import (  # noqa: E402,F401
     payments,
     plans,
     routes,
+    settlements,
     unsubscribe,
 )

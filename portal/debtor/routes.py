@@ -172,6 +172,7 @@ def case():
         method=page.method,
         payments_enabled=payments_enabled,
         dispute=page.dispute,
+        settlement=page.settlement,
     )
     return _case_response(html, payments_enabled)
 

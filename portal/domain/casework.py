@@ -22,6 +22,7 @@ class CaseAction(StrEnum):
     RESEND_LETTER = "resend_letter"
     FORMAL_NOTICE = "formal_notice"
     ESCALATE = "escalate"
+    SETTLEMENT_OFFER = "settlement_offer"
 
 
 _LIVE = frozenset({CaseStatus.OPEN, CaseStatus.IN_PLAN, CaseStatus.DISPUTED, CaseStatus.ESCALATED})
@@ -44,6 +45,8 @@ ACTION_STATES: dict[CaseAction, frozenset[CaseStatus]] = {
     # A disputed case passes the table so that the refusal names the dispute (escalation).
     CaseAction.FORMAL_NOTICE: frozenset({CaseStatus.OPEN, CaseStatus.IN_PLAN, CaseStatus.DISPUTED}),
     CaseAction.ESCALATE: frozenset({CaseStatus.OPEN, CaseStatus.DISPUTED}),
+    # An offer needs a case that can still be paid and is not disputed.
+    CaseAction.SETTLEMENT_OFFER: frozenset({CaseStatus.OPEN, CaseStatus.IN_PLAN}),
 }
 
 

@@ -27,6 +27,7 @@ from portal.models.reminders import (
     TimeBarReview,
 )
 from portal.models.remittances import RemittanceItem, RemittanceStatement, StatementIsIssued
+from portal.models.settlements import SettlementBand, SettlementOffer
 from portal.models.staff import RecoveryCode, Role, StaffUser
 from portal.models.webhooks_out import CreditorDigest, WebhookDelivery, WebhookEndpoint
 
@@ -73,6 +74,8 @@ __all__ = [
     "RemittanceStatement",
     "Role",
     "SavedPaymentMethod",
+    "SettlementBand",
+    "SettlementOffer",
     "StaffUser",
     "StatementIsIssued",
     "TimeBarReview",

@@ -36,13 +36,16 @@ def certificate_facts(case_id: int) -> CertificateFacts | None:
     charged = func.sum(LedgerEntry.amount).filter(LedgerEntry.kind.in_(CHARGE_KINDS))
     paid = func.sum(LedgerEntry.amount).filter(LedgerEntry.kind.in_(_PAID_KINDS))
     last = func.max(LedgerEntry.occurred_on).filter(LedgerEntry.kind == EntryKind.PAYMENT)
+    # A case settled for less (or partly written off) was not paid in full: its receipts say
+    # what was paid, no certificate says more.
+    written_off = func.count(LedgerEntry.id).filter(LedgerEntry.kind == EntryKind.WRITE_OFF)
     row = db.session.execute(
-        select(func.sum(LedgerEntry.amount), charged, paid, last).where(
+        select(func.sum(LedgerEntry.amount), charged, paid, last, written_off).where(
             LedgerEntry.case_id == case_id
         )
     ).one()
-    balance, charged_total, paid_total, settled_on = row
-    if balance is None or balance > 0 or not paid_total or settled_on is None:
+    balance, charged_total, paid_total, settled_on, write_offs = row
+    if balance is None or balance > 0 or not paid_total or settled_on is None or write_offs:
         return None
     return CertificateFacts(int(charged_total or 0), -int(paid_total), settled_on)
 

@@ -23,11 +23,14 @@ from portal.models import (
     Payment,
     PlanProposal,
     SavedPaymentMethod,
+    SettlementBand,
+    SettlementOffer,
 )
 from portal.services.cases.overview import Overview, overview
 from portal.services.disputes import debtor as disputes
 from portal.services.payments.methods import saved_method
 from portal.services.plans import current as plans
+from portal.services.settlements import offers as settlement_offers
 
 
 def _received():
@@ -47,6 +50,10 @@ _PAGE = (
         exists().where(PlanProposal.case_id == Case.id).label("has_proposals"),
         exists().where(Payment.case_id == Case.id, _received()).label("has_payments"),
         exists().where(Dispute.case_id == Case.id).label("has_disputes"),
+        or_(
+            exists().where(SettlementOffer.case_id == Case.id, SettlementOffer.status == "open"),
+            exists().where(SettlementBand.creditor_id == Case.creditor_id),
+        ).label("may_settle"),
     )
     .join(Creditor, Creditor.id == Case.creditor_id)
     .join(Debtor, Debtor.id == Case.debtor_id)
@@ -70,6 +77,7 @@ class CasePage:
     payments: list[Payment]
     method: SavedPaymentMethod | None = None  # for a live plan: where instalments are charged
     dispute: Dispute | None = None  # the latest, open or decided
+    settlement: SettlementOffer | None = None  # the live offer (a policy's one unsaved)
 
     @property
     def case(self) -> Case:
@@ -92,7 +100,7 @@ def load_case_page(case_id: int) -> CasePage | None:
     row = db.session.execute(_PAGE, {"case_id": case_id}).one_or_none()
     if row is None:
         return None
-    case, creditor, debtor, agency, has_proposals, has_payments, has_disputes = row
+    case, creditor, debtor, agency, has_proposals, has_payments, has_disputes, may_settle = row
     set_committed_value(case, "creditor", creditor)
     set_committed_value(case, "debtor", debtor)
     summary = plans.summary(case_id) if has_proposals else plans.PlanSummary([], None)
@@ -101,4 +109,6 @@ def load_case_page(case_id: int) -> CasePage | None:
     )
     method = saved_method(case_id) if summary.live else None
     dispute = disputes.latest(case_id) if has_disputes else None
-    return CasePage(overview(case, agency=agency), summary, payments, method, dispute)
+    view = overview(case, agency=agency)
+    settlement = settlement_offers.offer_for_debtor(case, view.balance) if may_settle else None
+    return CasePage(view, summary, payments, method, dispute, settlement)

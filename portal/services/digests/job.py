@@ -18,6 +18,7 @@ KINDS = {  # audit action -> section of the digest
     "payment.succeeded": "payments",
     "dispute.opened": "disputes",
     "plan.broken": "broken_plans",
+    "case.settled": "settlements",
 }
 SHOWN = 20  # cases listed per section; the count says how many there are
 

@@ -26,6 +26,7 @@ EVENTS = {  # audit action -> event type sent
     "plan.approved_by_policy": "plan.approved",
     "plan.broken": "plan.broken",
     "case.paid": "case.paid",
+    "case.settled": "case.settled",
     "dispute.opened": "dispute.opened",
 }
 BACKOFF = (60, 300, 1800, 7200, 43200)  # seconds before attempts 2..6; then failed

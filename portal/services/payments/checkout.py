@@ -88,12 +88,14 @@ def start_checkout(
     cancel_url: str,
     language: str,
     ip: str | None = None,
+    fixed: bool = False,
 ) -> Payment:
     """Record a pending payment and create its hosted checkout page (commits).
 
     Raises AmountRefused before anything is stored, and GatewayError (ProviderUnavailable when
     the provider timed out or failed) after recording the attempt as failed, so a collector
-    sees it. The same `nonce` twice returns the first payment.
+    sees it. The same `nonce` twice returns the first payment. With `fixed`, `amount` is
+    charged as given (a settlement offer's amount, below the balance and above zero).
     """
     key = f"checkout:{case.id}:{nonce[:40]}"
     existing = db.session.execute(
@@ -101,7 +103,12 @@ def start_checkout(
     ).scalar_one_or_none()
     if existing is not None and existing.case_id == case.id:
         return existing
-    charged, instalment_id = amount_for(case, purpose, amount)
+    if fixed:
+        if not amount or not 0 < amount <= balance(case.id):
+            raise NothingToPay("the amount is not owed")
+        charged, instalment_id = amount, None
+    else:
+        charged, instalment_id = amount_for(case, purpose, amount)
     payment = Payment(
         case_id=case.id,
         purpose=purpose,

@@ -22,6 +22,7 @@ from portal.services.payments import receipts
 from portal.services.payments.batch import Batch
 from portal.services.payments.methods import save_method
 from portal.services.plans import current as plan_service
+from portal.services.settlements import apply as settlement_apply
 
 
 def find_payment(obj: dict, record: WebhookEvent, batch: Batch) -> Payment | None:
@@ -77,7 +78,8 @@ def succeed(
                      payment_id=payment.id, excess=excess)  # fmt: skip
     if batch.has_live_plan(case.id):
         plan_service.apply_payment(case, amount, paid_on)
-    owed_after = owed_before - amount
+    settlement = settlement_apply.on_payment_succeeded(payment, amount, paid_on, batch)
+    owed_after = batch.owed(case.id) if settlement == "settled" else owed_before - amount
     status = CaseStatus(case.status)
     if owed_after <= 0 and status in (CaseStatus.OPEN, CaseStatus.IN_PLAN):
         case.status = move_case(status, CaseStatus.PAID)

@@ -8,12 +8,11 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from portal.domain import references
-from portal.domain.ledger import EntryKind
 from portal.domain.money import InvalidAmount, parse_amount
 from portal.domain.plan_states import LIVE_PLAN
 from portal.domain.states import CaseStatus
 from portal.extensions import db
-from portal.models import Case, Debtor, LedgerEntry, Plan
+from portal.models import Case, Debtor, Plan
 
 PAGE_SIZE = 50
 MAX_ID = 2**31 - 1
@@ -81,24 +80,13 @@ def like_pattern(text: str) -> str:
 
 
 def balance_column():
-    """The case's balance, summed by the database."""
-    return (
-        select(func.coalesce(func.sum(LedgerEntry.amount), 0))
-        .where(LedgerEntry.case_id == Case.id)
-        .scalar_subquery()
-    )
+    """The case's balance (its ledger's sum, kept on the case: portal.models.case_totals)."""
+    return Case.balance
 
 
 def paid_column():
-    """What the case's debtor paid, net of refunds (positive)."""
-    return (
-        select(func.coalesce(-func.sum(LedgerEntry.amount), 0))
-        .where(
-            LedgerEntry.case_id == Case.id,
-            LedgerEntry.kind.in_((EntryKind.PAYMENT, EntryKind.REFUND)),
-        )
-        .scalar_subquery()
-    )
+    """What the case's debtor paid, net of refunds (positive), kept on the case."""
+    return Case.collected
 
 
 def live_plan_column():

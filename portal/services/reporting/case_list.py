@@ -97,11 +97,9 @@ def live_plan_column():
 def filtered(creditor_id: int, filters: Filters):
     """SELECT case, balance, paid, live plan for the creditor's cases matching `filters`."""
     balance, paid, live = balance_column(), paid_column(), live_plan_column()
-    stmt = (
-        select(Case, balance.label("balance"), paid.label("paid"), live.label("live_plan"))
-        .join(Debtor, Debtor.id == Case.debtor_id)
-        .where(Case.creditor_id == creditor_id)
-    )
+    stmt = select(
+        Case, balance.label("balance"), paid.label("paid"), live.label("live_plan")
+    ).where(Case.creditor_id == creditor_id)
     if filters.status:
         stmt = stmt.where(Case.status == filters.status)
     if filters.placed_from:
@@ -114,7 +112,8 @@ def filtered(creditor_id: int, filters: Filters):
         stmt = stmt.where(balance <= filters.balance_max)
     if filters.has_plan is not None:
         stmt = stmt.where(live if filters.has_plan else ~live)
-    if filters.q:
+    if filters.q:  # the debtors joined only to search them: counting needs the cases alone
+        stmt = stmt.join(Debtor, Debtor.id == Case.debtor_id)
         like = like_pattern(filters.q)
         conditions = [
             func.lower(column).like(like, escape="\\")
@@ -166,7 +165,7 @@ def list_cases(
     creditor_id: int, filters: Filters, after: int | None = None, size: int = PAGE_SIZE
 ) -> CasePage:
     """The page of cases after case id `after` (newest first), in one query."""
-    stmt = filtered(creditor_id, filters).options(joinedload(Case.debtor))
+    stmt = filtered(creditor_id, filters).options(joinedload(Case.debtor, innerjoin=True))
     if after is not None:
         stmt = stmt.where(Case.id < min(after, MAX_ID))
     rows = db.session.execute(stmt.order_by(Case.id.desc()).limit(size + 1)).all()

@@ -124,7 +124,7 @@ def _clean_database(request, app):
         yield
         _db.session.remove()
         with _db.engine.connect() as conn:
-            wrong_totals = case_totals.mismatches(conn)
+            wrong_totals = case_totals.mismatches(conn) + case_totals.month_mismatches(conn)
         with _db.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
                 names = ", ".join(t.name for t in Base.metadata.sorted_tables)

@@ -1,5 +1,5 @@
-"""Cases carry their totals (kept by triggers), ledger entries their creditor, and the
-dashboard's covering indexes
+"""Cases carry their totals and creditors their money collected per month (kept by
+triggers), ledger entries and plans their creditor, and the dashboard's covering indexes
 
 Revision ID: 4b8d2f6a1c3e
 Revises: a7d3c9e1f5b2
@@ -36,6 +36,10 @@ BEGIN
         FROM new_entries GROUP BY case_id
     ) AS n
     WHERE c.id = n.case_id;
+    INSERT INTO creditor_months AS m (creditor_id, month, collected)
+        SELECT creditor_id, date_trunc('month', occurred_on)::date, sum(-amount)
+        FROM new_entries WHERE {MONEY_IN} GROUP BY 1, 2
+    ON CONFLICT (creditor_id, month) DO UPDATE SET collected = m.collected + excluded.collected;
     RETURN NULL;
 END $$;
 CREATE TRIGGER ledger_entries_case_totals AFTER INSERT ON ledger_entries
@@ -66,6 +70,16 @@ BEGIN
     WHERE id = NEW.case_id;
 END
 """,
+    f"""
+CREATE TRIGGER ledger_entries_creditor_months AFTER INSERT ON ledger_entries FOR EACH ROW
+WHEN NEW.{MONEY_IN}
+BEGIN
+    INSERT OR IGNORE INTO creditor_months (creditor_id, month, collected)
+    VALUES (NEW.creditor_id, strftime('%Y-%m-01', NEW.occurred_on), 0);
+    UPDATE creditor_months SET collected = collected - NEW.amount
+    WHERE creditor_id = NEW.creditor_id AND month = strftime('%Y-%m-01', NEW.occurred_on);
+END
+""",
     """
 CREATE TRIGGER debt_lines_case_oldest_due AFTER INSERT ON debt_lines FOR EACH ROW
 BEGIN
@@ -90,7 +104,14 @@ UPDATE cases SET
 UPDATE ledger_entries SET creditor_id = (
     SELECT creditor_id FROM cases WHERE cases.id = ledger_entries.case_id)
 """,
+    """
+UPDATE plans SET creditor_id = (SELECT creditor_id FROM cases WHERE cases.id = plans.case_id)
+""",
 ]
+MONTHS_BACKFILL = {
+    'postgresql': "date_trunc('month', occurred_on)::date",
+    'sqlite': "strftime('%Y-%m-01', occurred_on)",
+}
 
 
 def upgrade():
@@ -107,6 +128,18 @@ def upgrade():
         batch_op.add_column(sa.Column('oldest_due_on', sa.Date(), nullable=True))
     with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
         batch_op.add_column(sa.Column('creditor_id', sa.Integer(), nullable=True))
+    with op.batch_alter_table('plans', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('creditor_id', sa.Integer(), nullable=True))
+    op.create_table(
+        'creditor_months',
+        sa.Column('creditor_id', sa.Integer(), nullable=False),
+        sa.Column('month', sa.Date(), nullable=False),
+        sa.Column('collected', sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ['creditor_id'], ['creditors.id'], name=op.f('fk_creditor_months_creditor_id_creditors')
+        ),
+        sa.PrimaryKeyConstraint('creditor_id', 'month', name=op.f('pk_creditor_months')),
+    )
 
     # The existing rows, then the new ones by trigger (nothing writes during a migration).
     postgres = op.get_bind().dialect.name == 'postgresql'
@@ -114,6 +147,12 @@ def upgrade():
         op.execute('ALTER TABLE ledger_entries DISABLE TRIGGER ledger_entries_append_only')
     for statement in BACKFILL:
         op.execute(statement)
+    month = MONTHS_BACKFILL['postgresql' if postgres else 'sqlite']
+    op.execute(
+        f"INSERT INTO creditor_months (creditor_id, month, collected)"
+        f" SELECT creditor_id, {month}, -sum(amount) FROM ledger_entries"
+        f" WHERE {MONEY_IN} GROUP BY 1, 2"
+    )
     if postgres:
         op.execute('ALTER TABLE ledger_entries ENABLE TRIGGER ledger_entries_append_only')
 
@@ -129,6 +168,14 @@ def upgrade():
             postgresql_include=['amount'],
             postgresql_where=sa.text(MONEY_IN),
             sqlite_where=sa.text(MONEY_IN),
+        )
+    with op.batch_alter_table('plans', schema=None) as batch_op:
+        batch_op.alter_column('creditor_id', existing_type=sa.Integer(), nullable=False)
+        batch_op.create_foreign_key(
+            'fk_plans_creditor_id_creditors', 'creditors', ['creditor_id'], ['id']
+        )
+        batch_op.create_index(
+            'ix_plans_creditor_id_status', ['creditor_id', 'status'], unique=False
         )
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.create_index(
@@ -153,7 +200,13 @@ def downgrade():
         op.execute('DROP FUNCTION case_totals_add_entries()')
     else:
         op.execute('DROP TRIGGER debt_lines_case_oldest_due')
+        op.execute('DROP TRIGGER ledger_entries_creditor_months')
         op.execute('DROP TRIGGER ledger_entries_case_totals')
+    op.drop_table('creditor_months')
+    with op.batch_alter_table('plans', schema=None) as batch_op:
+        batch_op.drop_index('ix_plans_creditor_id_status')
+        batch_op.drop_constraint('fk_plans_creditor_id_creditors', type_='foreignkey')
+        batch_op.drop_column('creditor_id')
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_index('ix_cases_creditor_id_status_totals')
         batch_op.drop_column('oldest_due_on')

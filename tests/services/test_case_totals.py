@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from portal.domain.ledger import EntryKind
 from portal.models import Case, DebtLine, LedgerEntry, case_totals
+from portal.models.case_totals import CreditorMonth
 from portal.services.cases.ledger import add_entry
 from portal.services.sql_bulk import insert_rows
 
@@ -104,3 +105,22 @@ def test_the_migration_fills_the_totals_of_existing_cases(app, db, factories):
     assert db.session.scalar(select(LedgerEntry.creditor_id).where(LedgerEntry.case_id == other_id))
     with db.engine.connect() as conn:
         assert case_totals.mismatches(conn) == []
+        assert case_totals.month_mismatches(conn) == []
+    assert db.session.scalar(select(CreditorMonth.collected)) == 1_000
+
+
+def test_money_in_is_rolled_up_per_creditor_and_month(db, factories):
+    case = factories.case(lines=(50_000,))
+    other = factories.case(lines=(50_000,))
+    add_entry(case, EntryKind.PAYMENT, -10_000, occurred_on=dt.date(2026, 4, 30))
+    add_entry(case, EntryKind.PAYMENT, -3_000, occurred_on=dt.date(2026, 5, 1))
+    add_entry(case, EntryKind.REFUND, 1_000, occurred_on=dt.date(2026, 5, 20))
+    add_entry(case, EntryKind.WRITE_OFF, -500, occurred_on=dt.date(2026, 5, 20))  # not money
+    add_entry(other, EntryKind.PAYMENT, -7_000, occurred_on=dt.date(2026, 5, 2))
+    db.session.commit()
+    months = db.session.execute(
+        select(CreditorMonth.month, CreditorMonth.collected)
+        .where(CreditorMonth.creditor_id == case.creditor_id)
+        .order_by(CreditorMonth.month)
+    ).all()
+    assert months == [(dt.date(2026, 4, 1), 10_000), (dt.date(2026, 5, 1), 2_000)]

@@ -168,6 +168,14 @@ def list_cases(
     stmt = filtered(creditor_id, filters).options(joinedload(Case.debtor, innerjoin=True))
     if after is not None:
         stmt = stmt.where(Case.id < min(after, MAX_ID))
+    if filters == Filters():
+        # The page's ids first, from (creditor_id, id) alone: otherwise the planner may walk
+        # the primary key backwards through other creditors' newer cases (66,000 of them on
+        # the benchmark's first page: 90 ms instead of 1).
+        ids = select(Case.id).where(Case.creditor_id == creditor_id)
+        if after is not None:
+            ids = ids.where(Case.id < min(after, MAX_ID))
+        stmt = stmt.where(Case.id.in_(ids.order_by(Case.id.desc()).limit(size + 1)))
     rows = db.session.execute(stmt.order_by(Case.id.desc()).limit(size + 1)).all()
     lines = [CaseLine(c, int(b), int(p), bool(live)) for c, b, p, live in rows[:size]]
     return CasePage(lines, lines[-1].case.id if len(rows) > size else None)

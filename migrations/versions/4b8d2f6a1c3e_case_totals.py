@@ -187,6 +187,12 @@ def upgrade():
 
     if postgres:
         op.execute(PG_FUNCTIONS)
+        # Every payment now rewrites its case's row: vacuumed sooner (2 % of the rows changed
+        # instead of 20 %), the visibility map stays set and the dashboard's scan index-only.
+        op.execute(
+            'ALTER TABLE cases SET (autovacuum_vacuum_scale_factor = 0.02,'
+            ' autovacuum_analyze_scale_factor = 0.02)'
+        )
     else:
         for statement in SQLITE_TRIGGERS:
             op.execute(statement)
@@ -194,6 +200,10 @@ def upgrade():
 
 def downgrade():
     if op.get_bind().dialect.name == 'postgresql':
+        op.execute(
+            'ALTER TABLE cases RESET (autovacuum_vacuum_scale_factor,'
+            ' autovacuum_analyze_scale_factor)'
+        )
         op.execute('DROP TRIGGER debt_lines_case_oldest_due ON debt_lines')
         op.execute('DROP TRIGGER ledger_entries_case_totals ON ledger_entries')
         op.execute('DROP FUNCTION case_totals_add_lines()')

@@ -7,9 +7,14 @@ COPY updates each case once; SQLite has row triggers. Ledger entries are never u
 deleted (LedgerIsAppendOnly), and debt lines' due dates never change, so inserts are all there is
 to follow.
 
-Here, on the Python side: a new ledger entry written through the ORM gets its case's creditor,
-and the totals of cases held in the session are expired after a flush that wrote entries or
-lines, so that `case.balance` is read again rather than left stale.
+Here, on the Python side: a new ledger entry or plan written through the ORM gets its case's
+creditor, and the totals of cases held in the session are expired after a flush that wrote
+entries or lines, so that `case.balance` is read again rather than left stale.
+
+Beware: on SQLite, `op.batch_alter_table` on cases, ledger_entries or debt_lines copies the
+table and loses its triggers; a migration doing so must create them again (the check after
+every test in tests/conftest.py fails otherwise). On PostgreSQL, a creditor's row of the month
+in creditor_months is locked by a transaction writing a payment until it commits.
 """
 
 import datetime as dt

@@ -8,7 +8,7 @@ export PORTAL_INSTANCE_PATH ?= $(CURDIR)/instance
 PO := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: run test test-sqlite test-postgres test-dates lint bench translations clean
+.PHONY: run test test-sqlite test-postgres test-dates lint bench bench-scale translations clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -76,6 +76,15 @@ lint: $(VENV)/.installed
 
 bench: $(VENV)/.installed $(MO)
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# 1,000,000 cases / 5,000,000 ledger entries on PostgreSQL, then the reporting figures
+# (bench/README.md). The database's name must contain "bench"; it is emptied first.
+BENCH_SCALE_URL ?= postgresql://dev:dev@127.0.0.1:5432/amiable_bench_scale
+SCALE_CASES ?= 1000000
+bench-scale: $(VENV)/.installed $(MO)
+	DATABASE_URL=$(BENCH_SCALE_URL) PORTAL_ENV=demo SECRET_KEY=bench \
+	    $(PY) -m bench.scale_data --cases $(SCALE_CASES)
+	DATABASE_URL=$(BENCH_SCALE_URL) PORTAL_ENV=demo SECRET_KEY=bench $(PY) -m bench.scale
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache $(MO)

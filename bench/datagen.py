@@ -71,7 +71,8 @@ CASE_COLS = (  # noqa: SIM905
 ).split()
 LINE_COLS = ["id", "case_id", "basis", "document_number", "description", "issued_on", "due_on"]
 ENTRY_COLS = (  # noqa: SIM905
-    "id case_id debt_line_id kind amount currency occurred_on memo created_by_id created_at"
+    "id case_id debt_line_id kind amount currency occurred_on memo created_by_id created_at "
+    "creditor_id"
 ).split()
 
 TABLES = [  # in foreign-key order
@@ -198,37 +199,37 @@ def build_rows(n_cases: int, seed: int = 20261125, today: dt.date | None = None)
             total += principal
             entries.append(
                 (len(entries) + 1, case_id, line_id, "principal", principal, "EUR", issued)
-                + (None, None, created)
+                + (None, None, created, creditor_id)
             )
             if is_bench or professional or rng.random() < 0.4:
                 interest = max(principal * age * 10 // (100 * 365), 1)
                 total += interest
                 entries.append(
                     (len(entries) + 1, case_id, line_id, "interest", interest, "EUR", today)
-                    + (None, None, created)
+                    + (None, None, created, creditor_id)
                 )
             if professional:  # C. com. L441-10: 40 EUR per late invoice between businesses
                 total += 4_000
                 entries.append(
                     (len(entries) + 1, case_id, line_id, "fee", 4_000, "EUR", due)
-                    + ("Indemnité forfaitaire (C. com. L441-10)", None, created)
+                    + ("Indemnité forfaitaire (C. com. L441-10)", None, created, creditor_id)
                 )
         if is_bench or status == "open" and rng.random() < 0.3:
             paid = total // rng.randint(3, 6)
             total -= paid
             entries.append(
                 (len(entries) + 1, case_id, None, "payment", -paid, "EUR")
-                + (today - dt.timedelta(days=12), "Virement reçu", None, created)
+                + (today - dt.timedelta(days=12), "Virement reçu", None, created, creditor_id)
             )
         if status == "paid":
             entries.append(
                 (len(entries) + 1, case_id, None, "payment", -total, "EUR")
-                + (today - dt.timedelta(days=3), "Paiement intégral", None, created)
+                + (today - dt.timedelta(days=3), "Paiement intégral", None, created, creditor_id)
             )
         elif status == "closed":
             entries.append(
                 (len(entries) + 1, case_id, None, "write_off", -total, "EUR")
-                + (today - dt.timedelta(days=3), "Abandon de créance", None, created)
+                + (today - dt.timedelta(days=3), "Abandon de créance", None, created, creditor_id)
             )
         if is_bench:
             bench = BenchCase(id=case_id, reference=reference, factor=postcode)

@@ -66,6 +66,7 @@ def seed(url: str, payments: int, secret_key: str) -> list[dict]:
             [
                 {
                     "case_id": c,
+                    "creditor_id": creditor.id,
                     "debt_line_id": line,
                     "kind": "principal",
                     "amount": 10_000,

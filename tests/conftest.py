@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text, update
 
 from portal import create_app
 from portal.extensions import db as _db
-from portal.models import Base
+from portal.models import Base, case_totals
 
 IN_CI = os.environ.get("CI") == "true"
 
@@ -123,6 +123,8 @@ def _clean_database(request, app):
     with app.app_context():
         yield
         _db.session.remove()
+        with _db.engine.connect() as conn:
+            wrong_totals = case_totals.mismatches(conn) + case_totals.month_mismatches(conn)
         with _db.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
                 names = ", ".join(t.name for t in Base.metadata.sorted_tables)
@@ -130,6 +132,8 @@ def _clean_database(request, app):
             else:
                 for table in reversed(Base.metadata.sorted_tables):
                     conn.execute(table.delete())
+        # Every case's stored totals equal its ledger's sums, whatever the test wrote.
+        assert not wrong_totals, f"cases' totals differ from their ledger: {wrong_totals}"
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,6 @@
 """SQLAlchemy tables, one module per concern; importing this registers them all."""
 
+from portal.models import case_totals  # noqa: F401 (registers the totals hooks)
 from portal.models.api import ApiIdempotentRequest, ApiRateWindow, ApiToken
 from portal.models.audit import ActorKind, AuditEvent, LoginThrottle
 from portal.models.base import Base

@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     event,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -50,6 +51,13 @@ class Case(Base):
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     close_reason: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Running totals of the ledger and the oldest debt line's due date, kept by database
+    # triggers on every insert into ledger_entries and debt_lines (see portal.models.case_totals):
+    # the dashboard and the case list read them instead of summing millions of entries.
+    charged: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    collected: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    balance: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    oldest_due_on: Mapped[dt.date | None] = mapped_column(Date)
 
     creditor: Mapped["Creditor"] = relationship(back_populates="cases")  # noqa: F821
     debtor: Mapped["Debtor"] = relationship(back_populates="cases")  # noqa: F821
@@ -65,6 +73,13 @@ class Case(Base):
         # A creditor's list pages by id (keyset), newest first.
         Index("ix_cases_creditor_id_id", "creditor_id", "id"),
         CheckConstraint("version >= 1", name="version_positive"),
+        # The dashboard's figures by one index-only scan of the creditor's cases.
+        Index(
+            "ix_cases_creditor_id_status_totals",
+            "creditor_id",
+            "status",
+            postgresql_include=["charged", "collected", "balance", "oldest_due_on"],
+        ),
     )
 
     @property
@@ -94,6 +109,9 @@ class DebtLine(Base):
     )
 
 
+MONEY_IN = "kind IN ('payment', 'refund')"
+
+
 class LedgerEntry(Base):
     """An immutable movement of what is owed, in integer minor units (positive = owed more)."""
 
@@ -101,6 +119,9 @@ class LedgerEntry(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    # The case's creditor, copied (filled from the case when not given): a creditor's money
+    # received by month is read from a partial index without touching its cases.
+    creditor_id: Mapped[int] = mapped_column(ForeignKey("creditors.id"))
     debt_line_id: Mapped[int | None] = mapped_column(ForeignKey("debt_lines.id"))
     kind: Mapped[EntryKind] = mapped_column(str_enum(EntryKind, "entry_kind"))
     amount: Mapped[int] = mapped_column(BigInteger)
@@ -126,6 +147,14 @@ class LedgerEntry(Base):
             name="rate_of_interest",
         ),
         Index("ix_ledger_entries_case_id_kind", "case_id", "kind"),
+        Index(
+            "ix_ledger_entries_creditor_id_money_in",
+            "creditor_id",
+            "occurred_on",
+            postgresql_include=["amount"],
+            postgresql_where=text(MONEY_IN),
+            sqlite_where=text(MONEY_IN),
+        ),
     )
 
 

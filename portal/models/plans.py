@@ -204,6 +204,8 @@ class Plan(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    # The case's creditor, copied (filled from the case when not given) for the dashboard.
+    creditor_id: Mapped[int] = mapped_column(ForeignKey("creditors.id"))
     proposal_id: Mapped[int] = mapped_column(ForeignKey("plan_proposals.id"), unique=True)
     status: Mapped[PlanStatus] = mapped_column(
         str_enum(PlanStatus, "plan_status"), default=PlanStatus.ACTIVE
@@ -230,6 +232,7 @@ class Plan(Base):
             postgresql_where=text(_LIVE),
         ),
         Index("ix_plans_status", "status"),
+        Index("ix_plans_creditor_id_status", "creditor_id", "status"),
     )
 
 

@@ -7,11 +7,16 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import time_machine
 from sqlalchemy import select
 
+from portal.domain.ledger import EntryKind
 from portal.models import WebhookDelivery
+from portal.services.cases.ledger import add_entry
+from portal.services.disputes import debtor as disputes
 from portal.services.outgoing_webhooks import endpoints, job, signing
 from portal.services.placement import imports
+from portal.services.remittances import issue
 from tests.placement_support import csv_bytes, opener, row
 
 TODAY = dt.date(2026, 6, 1)
@@ -104,3 +109,34 @@ def test_signatures_are_checked_and_only_https_is_registered(factories):
         endpoints.add_endpoint(2**64, "https://example.org/hook")
     endpoint, secret = endpoints.add_endpoint(creditor.id, "https://example.org/hook")
     assert secret.startswith("whsec_") and endpoint.active
+
+
+def test_a_dispute_opened_and_a_statement_issued_are_sent_to_their_creditor_only(
+    receiver, factories, db
+):
+    creditor, other = factories.creditor(commission_rate_bp=1_000), factories.creditor()
+    _, receiver.secret = endpoints.add_endpoint(creditor.id, receiver.url, allow_http=True)
+    may = dt.datetime(2026, 5, 20, 12, tzinfo=dt.UTC)
+    with time_machine.travel(may):
+        case = factories.case(creditor, lines=(50_000,))
+        theirs = factories.case(other, lines=(50_000,))
+        add_entry(case, EntryKind.PAYMENT, -20_000, occurred_on=may.date())
+        add_entry(theirs, EntryKind.PAYMENT, -5_000, occurred_on=may.date())
+        db.session.commit()
+    disputes.open_dispute(case.id, "already_paid", "I paid in May.", [], "203.0.113.9")
+    disputes.open_dispute(theirs.id, "already_paid", "I paid in May.", [], "203.0.113.9")
+    issue.issue_statement(creditor.id, dt.date(2026, 5, 31))
+    issue.issue_statement(other.id, dt.date(2026, 5, 31))
+    job.run(dt.datetime.now(dt.UTC))
+    assert all(valid for valid, _ in receiver.received)
+    sent = {p["type"]: p["data"] for _, p in receiver.received}
+    assert set(sent) == {"dispute.opened", "remittance.issued"}
+    assert len(receiver.received) == 2  # nothing of the other creditor's
+    assert sent["dispute.opened"]["case_reference"] == case.reference
+    assert sent["remittance.issued"] == {
+        "statement_number": 1,
+        "period_start": sent["remittance.issued"]["period_start"],
+        "period_end": "2026-05-31",
+        "currency": "EUR",
+        "net_due": 18_000,
+    }

@@ -46,7 +46,7 @@ def test_dashboard_figures_in_a_fixed_number_of_queries(factories, db):
     creditor_id = creditor.id
     with counting() as queries:
         d = dashboard.dashboard(creditor_id, TODAY)
-    assert len(queries) == 5
+    assert len(queries) == 4
     assert (d.cases, d.placed, d.collected, d.outstanding) == (3, 35_500, 8_500, 27_000)
     assert d.by_status == {"open": 1, "in_plan": 1, "paid": 1}
     assert d.plans == {"active": 1}

@@ -28,6 +28,7 @@ def add_entry(
     check_entry(kind, amount, DebtorKind(case.debtor.kind), case.enforceable_title)
     entry = LedgerEntry(
         case_id=case.id,
+        creditor_id=case.creditor_id,
         debt_line_id=debt_line_id,
         kind=kind,
         amount=amount,

@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, func, literal, null, or_, select, text, type_coerce, union_all
-from sqlalchemy import case as sql_case
 from sqlalchemy.orm import joinedload
 
 from portal.domain import references
@@ -276,24 +275,15 @@ class PortfolioTotals:
 
 
 def portfolio_totals(creditor_id: int) -> PortfolioTotals:
-    """Amounts placed, collected and outstanding for one creditor, summed by the database."""
-    charged = func.sum(sql_case((LedgerEntry.kind.in_(CHARGE_KINDS), LedgerEntry.amount), else_=0))
-    collected = func.sum(
-        sql_case(
-            (LedgerEntry.kind.in_([EntryKind.PAYMENT, EntryKind.REFUND]), -LedgerEntry.amount),
-            else_=0,
-        )
-    )
+    """Cases, amounts placed, collected and outstanding for one creditor: the totals each case
+    carries (portal.models.case_totals), summed from an index, not the ledger re-read."""
     row = db.session.execute(
         select(
-            func.count(func.distinct(Case.id)),
-            func.coalesce(charged, 0),
-            func.coalesce(collected, 0),
-            func.coalesce(func.sum(LedgerEntry.amount), 0),
-        )
-        .select_from(Case)
-        .outerjoin(LedgerEntry, LedgerEntry.case_id == Case.id)
-        .where(Case.creditor_id == creditor_id)
+            func.count(),
+            func.coalesce(func.sum(Case.charged), 0),
+            func.coalesce(func.sum(Case.collected), 0),
+            func.coalesce(func.sum(Case.balance), 0),
+        ).where(Case.creditor_id == creditor_id)
     ).one()
     return PortfolioTotals(*(int(x) for x in row))
 

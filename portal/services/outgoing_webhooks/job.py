@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
-from portal.models import AuditEvent, Case, WebhookDelivery, WebhookEndpoint
+from portal.models import AuditEvent, Case, RemittanceStatement, WebhookDelivery, WebhookEndpoint
 from portal.services.outgoing_webhooks import transport
 from portal.services.outgoing_webhooks.signing import HEADER, sign
 
@@ -29,6 +29,8 @@ EVENTS = {  # audit action -> event type sent
     "case.settled": "case.settled",
     "dispute.opened": "dispute.opened",
 }
+# Events of a creditor rather than of one case: the creditor's id is in the event's details.
+CREDITOR_EVENTS = {"remittance.issued": "remittance.issued"}
 BACKOFF = (60, 300, 1800, 7200, 43200)  # seconds before attempts 2..6; then failed
 TIMEOUT = 10
 BATCH = 100
@@ -57,6 +59,43 @@ def _payload(event: AuditEvent, case: Case, event_type: str) -> dict:
     }
 
 
+def _statement_payload(event: AuditEvent, statement: RemittanceStatement) -> dict:
+    return {
+        "id": f"evt_{event.id}",
+        "type": CREDITOR_EVENTS[event.action],
+        "created_at": event.created_at.isoformat(),
+        "data": {
+            "statement_number": statement.number,
+            "period_start": statement.period_start.isoformat(),
+            "period_end": statement.period_end.isoformat(),
+            "currency": statement.currency,
+            "net_due": statement.net_due,
+        },
+    }
+
+
+def _creditor_events(creditor_id: int, cursor: int) -> list[tuple[AuditEvent, dict]]:
+    """The creditor's own new events (a statement issued), with their payloads."""
+    found = []
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.id > cursor,
+            AuditEvent.case_id.is_(None),
+            AuditEvent.action.in_(list(CREDITOR_EVENTS)),
+        )
+        .order_by(AuditEvent.id)
+    )
+    for event in events:
+        details = event.details or {}
+        if details.get("creditor_id") != creditor_id:
+            continue
+        statement = db.session.get(RemittanceStatement, details.get("statement_id"))
+        if statement is not None and statement.creditor_id == creditor_id:
+            found.append((event, _statement_payload(event, statement)))
+    return found
+
+
 def enqueue(report: Report, now: dt.datetime) -> None:
     """Deliveries for every active endpoint's new events (each endpoint under its row lock)."""
     postgres = db.session.get_bind().dialect.name == "postgresql"
@@ -76,21 +115,23 @@ def enqueue(report: Report, now: dt.datetime) -> None:
             )
             .order_by(AuditEvent.id)
         ).all()
-        for event, case in rows:
+        events = [(event, _payload(event, case, EVENTS[event.action])) for event, case in rows]
+        events += _creditor_events(endpoint.creditor_id, endpoint.cursor)
+        for event, payload in sorted(events, key=lambda pair: pair[0].id):
             db.session.add(
                 WebhookDelivery(
                     endpoint_id=endpoint.id,
                     audit_event_id=event.id,
-                    event_type=EVENTS[event.action],
+                    event_type=payload["type"],
                     next_attempt_at=now,
-                    payload=_payload(event, case, EVENTS[event.action]),
+                    payload=payload,
                 )
             )
         last = db.session.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1))
         endpoint.cursor = max(endpoint.cursor, last or 0)
         try:
             db.session.commit()
-            report.queued += len(rows)
+            report.queued += len(events)
         except IntegrityError:  # another run queued them first
             db.session.rollback()
 

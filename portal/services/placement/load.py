@@ -58,7 +58,7 @@ def _debtor_row(case: CaseData) -> dict:
 
 
 def _entries(
-    case_id: int, line_id: int, debt: LineData, kind: DebtorKind, currency: str, today: dt.date
+    case_id: int, line_id: int, debt: LineData, kind: DebtorKind, creditor: Creditor, today: dt.date
 ) -> list[dict]:
     amounts = [
         (EntryKind.PRINCIPAL, debt.principal, debt.issued_on, None),
@@ -73,10 +73,11 @@ def _entries(
         rows.append(
             {
                 "case_id": case_id,
+                "creditor_id": creditor.id,
                 "debt_line_id": line_id,
                 "kind": entry_kind,
                 "amount": amount,
-                "currency": currency,
+                "currency": creditor.currency,
                 "occurred_on": occurred_on,
                 "memo": memo,
                 "created_by_id": None,
@@ -155,9 +156,9 @@ class _Loader:
             entries = []
             for (ref, debt, kind), line_id in zip(self.lines, line_ids, strict=True):
                 entries += _entries(
-                    self.case_ids[ref], line_id, debt, kind, self.creditor.currency, self.today
+                    self.case_ids[ref], line_id, debt, kind, self.creditor, self.today
                 )
-            insert_rows(LedgerEntry.__table__, entries)
+            insert_rows(LedgerEntry.__table__, entries)  # the cases' totals follow by trigger
             self.lines = []
 
 

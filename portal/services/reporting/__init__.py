@@ -5,7 +5,7 @@ never by loading cases into Python. Every function takes the creditor's id and r
 rows.
 
 Views call:
-- `dashboard.dashboard(creditor_id, today)` -> `Dashboard` (a fixed 5 queries);
+- `dashboard.dashboard(creditor_id, today)` -> `Dashboard` (a fixed 4 queries);
 - `case_list.list_cases(creditor_id, Filters, after)` -> `CasePage`;
   `case_list.parse_filters(args)` reads a query string into `Filters`;
 - `exports.cases_csv(creditor_id, Filters)`, `exports.payments_csv(creditor_id, start, end)`:

@@ -8,12 +8,11 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from portal.domain import references
-from portal.domain.ledger import EntryKind
 from portal.domain.money import InvalidAmount, parse_amount
 from portal.domain.plan_states import LIVE_PLAN
 from portal.domain.states import CaseStatus
 from portal.extensions import db
-from portal.models import Case, Debtor, LedgerEntry, Plan
+from portal.models import Case, Debtor, Plan
 
 PAGE_SIZE = 50
 MAX_ID = 2**31 - 1
@@ -81,24 +80,13 @@ def like_pattern(text: str) -> str:
 
 
 def balance_column():
-    """The case's balance, summed by the database."""
-    return (
-        select(func.coalesce(func.sum(LedgerEntry.amount), 0))
-        .where(LedgerEntry.case_id == Case.id)
-        .scalar_subquery()
-    )
+    """The case's balance (its ledger's sum, kept on the case: portal.models.case_totals)."""
+    return Case.balance
 
 
 def paid_column():
-    """What the case's debtor paid, net of refunds (positive)."""
-    return (
-        select(func.coalesce(-func.sum(LedgerEntry.amount), 0))
-        .where(
-            LedgerEntry.case_id == Case.id,
-            LedgerEntry.kind.in_((EntryKind.PAYMENT, EntryKind.REFUND)),
-        )
-        .scalar_subquery()
-    )
+    """What the case's debtor paid, net of refunds (positive), kept on the case."""
+    return Case.collected
 
 
 def live_plan_column():
@@ -109,11 +97,9 @@ def live_plan_column():
 def filtered(creditor_id: int, filters: Filters):
     """SELECT case, balance, paid, live plan for the creditor's cases matching `filters`."""
     balance, paid, live = balance_column(), paid_column(), live_plan_column()
-    stmt = (
-        select(Case, balance.label("balance"), paid.label("paid"), live.label("live_plan"))
-        .join(Debtor, Debtor.id == Case.debtor_id)
-        .where(Case.creditor_id == creditor_id)
-    )
+    stmt = select(
+        Case, balance.label("balance"), paid.label("paid"), live.label("live_plan")
+    ).where(Case.creditor_id == creditor_id)
     if filters.status:
         stmt = stmt.where(Case.status == filters.status)
     if filters.placed_from:
@@ -126,7 +112,8 @@ def filtered(creditor_id: int, filters: Filters):
         stmt = stmt.where(balance <= filters.balance_max)
     if filters.has_plan is not None:
         stmt = stmt.where(live if filters.has_plan else ~live)
-    if filters.q:
+    if filters.q:  # the debtors joined only to search them: counting needs the cases alone
+        stmt = stmt.join(Debtor, Debtor.id == Case.debtor_id)
         like = like_pattern(filters.q)
         conditions = [
             func.lower(column).like(like, escape="\\")
@@ -178,9 +165,17 @@ def list_cases(
     creditor_id: int, filters: Filters, after: int | None = None, size: int = PAGE_SIZE
 ) -> CasePage:
     """The page of cases after case id `after` (newest first), in one query."""
-    stmt = filtered(creditor_id, filters).options(joinedload(Case.debtor))
+    stmt = filtered(creditor_id, filters).options(joinedload(Case.debtor, innerjoin=True))
     if after is not None:
         stmt = stmt.where(Case.id < min(after, MAX_ID))
+    if filters == Filters():
+        # The page's ids first, from (creditor_id, id) alone: otherwise the planner may walk
+        # the primary key backwards through other creditors' newer cases (66,000 of them on
+        # the benchmark's first page: 90 ms instead of 1).
+        ids = select(Case.id).where(Case.creditor_id == creditor_id)
+        if after is not None:
+            ids = ids.where(Case.id < min(after, MAX_ID))
+        stmt = stmt.where(Case.id.in_(ids.order_by(Case.id.desc()).limit(size + 1)))
     rows = db.session.execute(stmt.order_by(Case.id.desc()).limit(size + 1)).all()
     lines = [CaseLine(c, int(b), int(p), bool(live)) for c, b, p, live in rows[:size]]
     return CasePage(lines, lines[-1].case.id if len(rows) > size else None)

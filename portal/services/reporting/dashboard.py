@@ -1,16 +1,20 @@
-"""A creditor's portfolio at a glance, in five aggregate queries."""
+"""A creditor's portfolio at a glance, in four aggregate queries.
+
+Money comes from the totals each case carries and the creditor's monthly rollup
+(portal.models.case_totals), not from summing the ledger: one pass over the creditor's cases in
+an index and twelve rows, whatever the ledger's size."""
 
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select
 from sqlalchemy import case as when
+from sqlalchemy import func, select
 
-from portal.domain.ledger import CHARGE_KINDS, EntryKind
 from portal.domain.plan_states import InstalmentStatus, PlanStatus
 from portal.domain.states import CaseStatus
 from portal.extensions import db
-from portal.models import Case, DebtLine, Instalment, LedgerEntry, Plan
+from portal.models import Case, Instalment, Plan
+from portal.models.case_totals import CreditorMonth
 
 OPEN_STATUSES = (CaseStatus.OPEN, CaseStatus.IN_PLAN, CaseStatus.DISPUTED, CaseStatus.ESCALATED)
 AGE_BANDS = ((0, 30), (31, 90), (91, 180), (181, 365), (366, None))  # days past due
@@ -65,98 +69,60 @@ def _month_starts(today: dt.date) -> list[dt.date]:
     return starts[::-1]  # oldest first; the last is this month
 
 
-def _money(creditor_id: int, today: dt.date) -> tuple:
-    starts = _month_starts(today)
-    money_in = (EntryKind.PAYMENT, EntryKind.REFUND)
-    ends = starts[1:] + [dt.date.max]
-    per_month = [
-        func.coalesce(
-            func.sum(
-                when(
-                    (
-                        and_(
-                            LedgerEntry.kind.in_(money_in),
-                            LedgerEntry.occurred_on >= start,
-                            LedgerEntry.occurred_on < end,
-                        ),
-                        -LedgerEntry.amount,
-                    ),
-                    else_=0,
-                )
-            ),
-            0,
-        )
-        for start, end in zip(starts[1:], ends[1:], strict=True)
-    ]
-    row = db.session.execute(
+def _months(creditor_id: int, today: dt.date) -> list[Month]:
+    """The last months' money in, from the monthly rollup the ledger's triggers keep."""
+    starts = _month_starts(today)[1:]
+    collected = dict(
+        db.session.execute(
+            select(CreditorMonth.month, CreditorMonth.collected).where(
+                CreditorMonth.creditor_id == creditor_id, CreditorMonth.month >= starts[0]
+            )
+        ).all()
+    )
+    return [Month(start, int(collected.get(start, 0))) for start in starts]
+
+
+def _band(today: dt.date):
+    """The age band's index of a case's open balance (NULL: none, or not yet due)."""
+    bands = [(Case.balance <= 0, None), (Case.oldest_due_on > today, None)]
+    for i, (_low, high) in enumerate(AGE_BANDS[:-1]):
+        bands.append((Case.oldest_due_on > today - dt.timedelta(days=high + 1), i))
+    return when(*bands, else_=len(AGE_BANDS) - 1)
+
+
+def _cases(creditor_id: int, today: dt.date) -> list:
+    """(status, age band, count, charged, collected, balance) groups, in one index-only scan
+    of (creditor_id, status) INCLUDE (totals): one expression per case, not one per band."""
+    band = _band(today).label("band")
+    return db.session.execute(
         select(
-            func.coalesce(
-                func.sum(when((LedgerEntry.kind.in_(CHARGE_KINDS), LedgerEntry.amount), else_=0)), 0
-            ),
-            func.coalesce(
-                func.sum(when((LedgerEntry.kind.in_(money_in), -LedgerEntry.amount), else_=0)), 0
-            ),
-            func.coalesce(func.sum(LedgerEntry.amount), 0),
-            *per_month,
+            Case.status,
+            band,
+            func.count(),
+            func.sum(Case.charged),
+            func.sum(Case.collected),
+            func.sum(Case.balance),
         )
-        .join(Case, Case.id == LedgerEntry.case_id)
         .where(Case.creditor_id == creditor_id)
-    ).one()
-    months = [Month(start, int(v)) for start, v in zip(starts[1:], row[3:], strict=True)]
-    return int(row[0]), int(row[1]), int(row[2]), months
-
-
-def _ageing(creditor_id: int, today: dt.date) -> list:
-    # Balances and oldest due dates by grouped joins (hash aggregates), not per-case subqueries
-    # that the planner evaluates again at every reference.
-    balances = (
-        select(LedgerEntry.case_id, func.sum(LedgerEntry.amount).label("balance"))
-        .join(Case, Case.id == LedgerEntry.case_id)
-        .where(Case.creditor_id == creditor_id, Case.status.in_(OPEN_STATUSES))
-        .group_by(LedgerEntry.case_id)
-        .subquery()
-    )
-    oldest = (
-        select(DebtLine.case_id, func.min(DebtLine.due_on).label("oldest"))
-        .join(Case, Case.id == DebtLine.case_id)
-        .where(Case.creditor_id == creditor_id, Case.status.in_(OPEN_STATUSES))
-        .group_by(DebtLine.case_id)
-        .subquery()
-    )
-    per_case = (
-        select(balances.c.balance, oldest.c.oldest)
-        .join(oldest, oldest.c.case_id == balances.c.case_id)
-        .where(balances.c.balance > 0)
-        .subquery()
-    )
-    columns = []
-    for low, high in AGE_BANDS:
-        inside = [per_case.c.oldest <= today - dt.timedelta(days=low)]
-        if high is not None:
-            inside.append(per_case.c.oldest > today - dt.timedelta(days=high + 1))
-        columns += [
-            func.coalesce(func.sum(when((and_(*inside), 1), else_=0)), 0),
-            func.coalesce(func.sum(when((and_(*inside), per_case.c.balance), else_=0)), 0),
-        ]
-    row = db.session.execute(select(*columns).select_from(per_case)).one()
-    return [(band, int(row[2 * i]), int(row[2 * i + 1])) for i, band in enumerate(AGE_BANDS)]
+        .group_by(Case.status, band)
+    ).all()
 
 
 def dashboard(creditor_id: int, today: dt.date) -> Dashboard:
     """The creditor's figures as of `today`."""
-    placed, collected, outstanding, months = _money(creditor_id, today)
-    by_status = dict(
-        db.session.execute(
-            select(Case.status, func.count())
-            .where(Case.creditor_id == creditor_id)
-            .group_by(Case.status)
-        ).all()
-    )
+    rows = _cases(creditor_id, today)
+    by_status: dict = {}
+    for row in rows:
+        by_status[row[0]] = by_status.get(row[0], 0) + int(row[2])
+    placed, collected, outstanding = (sum(int(row[i]) for row in rows) for i in (3, 4, 5))
+    ageing = []
+    for i, band in enumerate(AGE_BANDS):
+        inside = [r for r in rows if r[0] in OPEN_STATUSES and r[1] is not None and int(r[1]) == i]
+        ageing.append((band, sum(int(r[2]) for r in inside), sum(int(r[5]) for r in inside)))
     plans = dict(
         db.session.execute(
             select(Plan.status, func.count())
-            .join(Case, Case.id == Plan.case_id)
-            .where(Case.creditor_id == creditor_id)
+            .where(Plan.creditor_id == creditor_id)
             .group_by(Plan.status)
         ).all()
     )
@@ -168,9 +134,8 @@ def dashboard(creditor_id: int, today: dt.date) -> Dashboard:
             ),
         )
         .join(Plan, Plan.id == Instalment.plan_id)
-        .join(Case, Case.id == Plan.case_id)
         .where(
-            Case.creditor_id == creditor_id,
+            Plan.creditor_id == creditor_id,
             Instalment.due_on < today,
             Plan.status != PlanStatus.CANCELLED,
         )
@@ -184,6 +149,6 @@ def dashboard(creditor_id: int, today: dt.date) -> Dashboard:
         plans={str(k): v for k, v in plans.items()},
         instalments_due=int(due),
         instalments_paid=int(paid),
-        ageing=_ageing(creditor_id, today),
-        months=months,
+        ageing=ageing,
+        months=_months(creditor_id, today),
     )

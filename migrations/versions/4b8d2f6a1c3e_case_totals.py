@@ -57,6 +57,17 @@ END $$;
 CREATE TRIGGER debt_lines_case_oldest_due AFTER INSERT ON debt_lines
     REFERENCING NEW TABLE AS new_lines
     FOR EACH STATEMENT EXECUTE FUNCTION case_totals_add_lines();
+
+-- A line's due date changed (rare): its case's oldest date read again.
+CREATE FUNCTION case_totals_line_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE cases SET oldest_due_on = (
+        SELECT min(due_on) FROM debt_lines WHERE case_id = cases.id)
+    WHERE id IN (OLD.case_id, NEW.case_id);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER debt_lines_case_oldest_due_changed AFTER UPDATE OF due_on, case_id
+    ON debt_lines FOR EACH ROW EXECUTE FUNCTION case_totals_line_changed();
 """
 
 SQLITE_TRIGGERS = [
@@ -85,6 +96,15 @@ CREATE TRIGGER debt_lines_case_oldest_due AFTER INSERT ON debt_lines FOR EACH RO
 BEGIN
     UPDATE cases SET oldest_due_on = NEW.due_on
     WHERE id = NEW.case_id AND (oldest_due_on IS NULL OR NEW.due_on < oldest_due_on);
+END
+""",
+    """
+CREATE TRIGGER debt_lines_case_oldest_due_updated AFTER UPDATE OF due_on, case_id ON debt_lines
+FOR EACH ROW
+BEGIN
+    UPDATE cases SET oldest_due_on = (
+        SELECT min(due_on) FROM debt_lines WHERE case_id = cases.id)
+    WHERE id IN (OLD.case_id, NEW.case_id);
 END
 """,
 ]
@@ -204,11 +224,14 @@ def downgrade():
             'ALTER TABLE cases RESET (autovacuum_vacuum_scale_factor,'
             ' autovacuum_analyze_scale_factor)'
         )
+        op.execute('DROP TRIGGER debt_lines_case_oldest_due_changed ON debt_lines')
         op.execute('DROP TRIGGER debt_lines_case_oldest_due ON debt_lines')
+        op.execute('DROP FUNCTION case_totals_line_changed()')
         op.execute('DROP TRIGGER ledger_entries_case_totals ON ledger_entries')
         op.execute('DROP FUNCTION case_totals_add_lines()')
         op.execute('DROP FUNCTION case_totals_add_entries()')
     else:
+        op.execute('DROP TRIGGER debt_lines_case_oldest_due_updated')
         op.execute('DROP TRIGGER debt_lines_case_oldest_due')
         op.execute('DROP TRIGGER ledger_entries_creditor_months')
         op.execute('DROP TRIGGER ledger_entries_case_totals')

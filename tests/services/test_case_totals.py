@@ -124,3 +124,15 @@ def test_money_in_is_rolled_up_per_creditor_and_month(db, factories):
         .order_by(CreditorMonth.month)
     ).all()
     assert months == [(dt.date(2026, 4, 1), 10_000), (dt.date(2026, 5, 1), 2_000)]
+
+
+def test_a_debt_lines_due_date_changed_moves_the_oldest_due_date(db, factories):
+    case = factories.case(lines=(1_000, 2_000))
+    first, second = case.debt_lines
+    for line, due in ((first, dt.date(2024, 3, 1)), (second, dt.date(2025, 1, 15))):
+        line.issued_on, line.due_on = due - dt.timedelta(days=30), due
+    db.session.commit()
+    assert totals(db, case.id).oldest_due_on == dt.date(2024, 3, 1)
+    first.due_on = dt.date(2025, 6, 1)  # a later date: the minimum is the other line's now
+    db.session.commit()
+    assert totals(db, case.id).oldest_due_on == dt.date(2025, 1, 15)

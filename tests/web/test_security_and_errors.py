@@ -23,14 +23,17 @@ def test_session_cookie_flags(client, factories):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_a_new_secret_key_ends_old_sessions_unless_kept_as_a_fallback(web_app, client, factories):
+def test_a_new_secret_key_ends_old_sessions_unless_kept_as_a_fallback(
+    web_app, client, factories, monkeypatch
+):
     app, case = web_app, factories.case()
     post_form(client, "/", {"reference": case.reference, "factor": case.debtor.postcode})
     assert client.get("/case").status_code == 200
     old = app.secret_key
-    app.secret_key = "a-new-key-" + "n" * 40
+    # monkeypatch: the session-wide app gets its key back for the tests after this one
+    monkeypatch.setitem(app.config, "SECRET_KEY", "a-new-key-" + "n" * 40)
     assert client.get("/case").status_code == 302  # signed with the old key: logged out
-    app.config["SECRET_KEY_FALLBACKS"] = [old]
+    monkeypatch.setitem(app.config, "SECRET_KEY_FALLBACKS", [old])
     assert client.get("/case").status_code == 200  # the old key still verifies
     app.config["SECRET_KEY_FALLBACKS"] = []
     assert client.get("/case").status_code == 302

@@ -64,11 +64,16 @@ test-postgres: $(VENV)/.installed $(MO)
 DATE_SHIFTS ?= +400d -400d
 test-dates: $(VENV)/.installed $(MO)
 	@command -v faketime >/dev/null || { echo "test-dates needs faketime (apt-get install faketime)"; exit 1; }
-	@set -e; for shift in $(DATE_SHIFTS); do \
-	  echo "== the clock moved by $$shift"; \
+	@# The passes run side by side (one core each), each with its own output, shown in turn.
+	@logs=$$(mktemp -d); pids=""; \
+	for shift in $(DATE_SHIFTS); do \
 	  env -u DATABASE_URL TEST_DATABASE_URL= FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "$$shift" \
-	    $(PY) -m pytest -q -m "not postgres and not browser" $(PYTEST_ARGS); \
-	done
+	    $(PY) -m pytest -q -p no:cacheprovider -m "not postgres and not browser" $(PYTEST_ARGS) \
+	    > "$$logs/$$shift.log" 2>&1 & pids="$$pids $$!"; \
+	done; \
+	status=0; for pid in $$pids; do wait $$pid || status=1; done; \
+	for shift in $(DATE_SHIFTS); do echo "== the clock moved by $$shift"; cat "$$logs/$$shift.log"; done; \
+	rm -rf "$$logs"; exit $$status
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

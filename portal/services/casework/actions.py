@@ -27,7 +27,7 @@ class ActionRefused(ValueError):
         self.reason = reason
 
 
-def _take(case_id: int, action: CaseAction, version: int | None) -> Case:
+def lock_for_action(case_id: int, action: CaseAction, version: int | None) -> Case:
     """The case locked for `action`, or ActionNotAllowed / CaseChanged (rolled back)."""
     case = lock_case(case_id, version)
     try:
@@ -48,7 +48,7 @@ def add_note(case_id: int, staff_user_id: int, body: str, version: int | None = 
     text = (body or "").strip()
     if not text or len(text) > MAX_NOTE_CHARS:
         raise ActionRefused("note")
-    case = _take(case_id, CaseAction.NOTE, version)
+    case = lock_for_action(case_id, CaseAction.NOTE, version)
     note = CaseNote(case_id=case.id, staff_user_id=staff_user_id, body=text)
     db.session.add(note)
     db.session.flush()
@@ -64,7 +64,7 @@ def write_off(case_id, staff_user_id, amount: int | None, reason: str, version=N
     reason = (reason or "").strip()
     if not reason or len(reason) > 200:
         raise ActionRefused("reason")
-    case = _take(case_id, CaseAction.WRITE_OFF, version)
+    case = lock_for_action(case_id, CaseAction.WRITE_OFF, version)
     try:
         entry = money.write_off(case, amount, f"Written off: {reason}", staff_user_id, today())
     except money.MoneyChangeRefused:
@@ -85,7 +85,7 @@ def adjust_line(case_id, staff_user_id, debt_line_id: int, amount: int, reason: 
     reason = (reason or "").strip()
     if not reason or len(reason) > 200:
         raise ActionRefused("reason")
-    case = _take(case_id, CaseAction.ADJUST_LINE, version)
+    case = lock_for_action(case_id, CaseAction.ADJUST_LINE, version)
     try:
         entry = money.reduce_line(
             case, debt_line_id, amount, f"Adjusted: {reason}", staff_user_id, today()
@@ -102,7 +102,7 @@ def adjust_line(case_id, staff_user_id, debt_line_id: int, amount: int, reason: 
 
 def close_case(case_id, staff_user_id, reason: str, note: str = "", version=None) -> Case:
     """Close the case (paid, settled, written off, cancelled). Commits; raises CloseRefused…"""
-    case = _take(case_id, CaseAction.CLOSE, version)
+    case = lock_for_action(case_id, CaseAction.CLOSE, version)
     try:
         closing.close(case, reason, staff_user_id, today(), note=(note or "").strip())
     except closing.CloseRefused:
@@ -134,7 +134,7 @@ def edit_contact(case_id: int, staff_user_id: int, given: Contact, version=None)
         raise ActionRefused("phone")
     if not given.address_line1.strip() or not given.postcode.strip() or not given.city.strip():
         raise ActionRefused("address")
-    case = _take(case_id, CaseAction.EDIT_CONTACT, version)
+    case = lock_for_action(case_id, CaseAction.EDIT_CONTACT, version)
     debtor = case.debtor
     wanted = {
         "email": email or None,
@@ -157,7 +157,7 @@ def edit_contact(case_id: int, staff_user_id: int, given: Contact, version=None)
 def revoke_links(case_id: int, staff_user_id: int, version=None) -> Case:
     """Invalidate every e-mail link issued so far for the case and end its open debtor
     sessions (a session opened through a revoked link ends too). Commits."""
-    case = _take(case_id, CaseAction.REVOKE_LINKS, version)
+    case = lock_for_action(case_id, CaseAction.REVOKE_LINKS, version)
     case.link_version += 1
     case.session_version += 1
     audit.record("case.links_revoked", actor=ActorKind.STAFF, case_id=case.id,
@@ -168,7 +168,7 @@ def revoke_links(case_id: int, staff_user_id: int, version=None) -> Case:
 
 def assign_to(case_id: int, staff_user_id: int, version=None) -> Case:
     """Assign the case to this collector. Commits."""
-    case = _take(case_id, CaseAction.ASSIGN, version)
+    case = lock_for_action(case_id, CaseAction.ASSIGN, version)
     case.assigned_collector_id = staff_user_id
     audit.record("case.assigned", actor=ActorKind.STAFF, case_id=case.id,
                  staff_user_id=staff_user_id)  # fmt: skip
@@ -179,5 +179,5 @@ def assign_to(case_id: int, staff_user_id: int, version=None) -> Case:
 def pause_reminders(case_id, staff_user_id, until: dt.date | None, note: str, version=None):
     """Pause the case's reminders until `until` (None: resume), if the case is live. Commits;
     raises controls.PauseError, ActionNotAllowed, CaseChanged."""
-    _take(case_id, CaseAction.PAUSE_REMINDERS, version)
+    lock_for_action(case_id, CaseAction.PAUSE_REMINDERS, version)
     return controls.pause(case_id, until, note, staff_user_id, today())

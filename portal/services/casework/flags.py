@@ -1,31 +1,21 @@
-"""Case-level conditions of the collector's queue, as SQL expressions on `Case`: the balance,
-and the three flags of the "flagged" tab (possibly time-barred and not reviewed, an excess
-payment, a bounced e-mail)."""
+"""The three flags of the collector's "flagged" tab, as SQL expressions on `Case`: possibly
+time-barred and not reviewed, an excess payment, a bounced e-mail. The balance and the oldest
+due date are the case's own totals (portal/models/case_totals.py)."""
 
 import datetime as dt
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, or_
 from sqlalchemy.orm import aliased
 
 from portal.domain.ledger import DebtorKind
 from portal.domain.reminders import add_years
 from portal.domain.states import CaseStatus
-from portal.models import Case, CaseReminder, DebtLine, Debtor, LedgerEntry, Message
+from portal.models import Case, CaseReminder, Debtor, Message
 from portal.models.messages import Channel, MessageStatus
 from portal.models.reminders import TimeBarReview
 
 ENDED = (CaseStatus.PAID, CaseStatus.SETTLED, CaseStatus.CLOSED)
 FLAGS = ("time_barred", "excess", "bounced")
-
-
-def balance() -> ColumnElement:
-    """What the case owes now: the sum of its ledger (negative: more was paid than owed)."""
-    return (
-        select(func.coalesce(func.sum(LedgerEntry.amount), 0))
-        .where(LedgerEntry.case_id == Case.id)
-        .correlate(Case)
-        .scalar_subquery()
-    )
 
 
 def time_barred(today: dt.date) -> ColumnElement:
@@ -35,7 +25,7 @@ def time_barred(today: dt.date) -> ColumnElement:
     return and_(
         Case.status.not_in(ENDED),
         exists().where(Debtor.id == Case.debtor_id, Debtor.kind == DebtorKind.CONSUMER),
-        exists().where(DebtLine.case_id == Case.id, DebtLine.due_on <= cutoff),
+        Case.oldest_due_on <= cutoff,
         ~exists().where(
             CaseReminder.case_id == Case.id, CaseReminder.time_bar == TimeBarReview.CLEARED
         ),
@@ -44,7 +34,7 @@ def time_barred(today: dt.date) -> ColumnElement:
 
 def excess() -> ColumnElement:
     """More was received than owed: the excess is to be paid back."""
-    return balance() < 0
+    return Case.balance < 0
 
 
 def bounced() -> ColumnElement:

@@ -109,9 +109,8 @@ def _filtered(stmt: Select, filters: Filters) -> Select:
         stmt = stmt.where(Case.status == filters.status)
     if filters.band in BANDS:
         low, high = BANDS[filters.band]
-        balance = case_flags.balance()
-        stmt = stmt.where(balance >= low) if low is not None else stmt
-        stmt = stmt.where(balance < high) if high is not None else stmt
+        stmt = stmt.where(Case.balance >= low) if low is not None else stmt
+        stmt = stmt.where(Case.balance < high) if high is not None else stmt
     if filters.placed_days is not None:
         stmt = stmt.where(Case.created_at <= utcnow() - dt.timedelta(days=filters.placed_days))
     return stmt
@@ -128,11 +127,10 @@ def _base(tab: str, columns) -> Select:
 
 
 def _order(since, filters: Filters) -> tuple:
-    balance = case_flags.balance()
     return {
         "newest": (since.desc(), Case.id.desc()),
-        "balance_high": (balance.desc(), since, Case.id),
-        "balance_low": (balance, since, Case.id),
+        "balance_high": (Case.balance.desc(), since, Case.id),
+        "balance_low": (Case.balance, since, Case.id),
     }.get(filters.sort, (since, Case.id))
 
 

@@ -13,7 +13,7 @@ from portal.models import ActorKind, Channel, Message, MessageStatus
 from portal.models.base import utcnow
 from portal.security import case_link
 from portal.services import audit
-from portal.services.casework.actions import ActionRefused, _take
+from portal.services.casework.actions import ActionRefused, lock_for_action
 from portal.services.clock import today
 from portal.services.mail import outbox as mail
 
@@ -21,7 +21,7 @@ from portal.services.mail import outbox as mail
 def resend_link(case_id: int, staff_user_id: int, version: int | None = None) -> Message:
     """E-mail the debtor a new link to the case page (valid LINK_MAX_AGE_DAYS days). Commits,
     then tries to send it; raises ActionRefused("no_email") when the debtor has no address."""
-    case = _take(case_id, CaseAction.RESEND_LINK, version)
+    case = lock_for_action(case_id, CaseAction.RESEND_LINK, version)
     if not case.debtor.email:
         db.session.rollback()
         raise ActionRefused("no_email")
@@ -55,7 +55,7 @@ def last_letter(case_id: int) -> Message | None:
 def resend_letter(case_id: int, staff_user_id: int, version: int | None = None) -> Message:
     """Record a copy of the case's last letter, dated today, to be posted again. Commits;
     raises ActionRefused("no_letter") when the case has none."""
-    case = _take(case_id, CaseAction.RESEND_LETTER, version)
+    case = lock_for_action(case_id, CaseAction.RESEND_LETTER, version)
     original = last_letter(case.id)
     if original is None:
         db.session.rollback()

@@ -15,7 +15,7 @@ from portal.models import ActorKind, Agency, Case, CaseReminder, Channel, Messag
 from portal.models.base import utcnow
 from portal.services import audit
 from portal.services.cases.amounts import amounts_for
-from portal.services.casework.actions import _take
+from portal.services.casework.actions import lock_for_action
 from portal.services.escalation.file import EscalationRefused, check
 from portal.services.mail.outbox import language_of
 from portal.services.reminders import letters
@@ -26,7 +26,7 @@ TEMPLATE = "letter_formal_notice"
 
 def _checked(case_id: int, action: CaseAction, version: int | None) -> Case:
     """The case locked for the action, or EscalationRefused (rolled back)."""
-    case = _take(case_id, action, version)
+    case = lock_for_action(case_id, action, version)
     amounts = amounts_for([case.id])[case.id]
     oldest = min((x.line.due_on for x in amounts.lines if x.line), default=None)
     try:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import func, select
 
-from portal.domain.casework import CaseAction, check_action
+from portal.domain.casework import CaseAction
 from portal.domain.payments import PaymentPurpose, PaymentStatus
 from portal.domain.settlement import (
     OfferSource,
@@ -25,6 +25,7 @@ from portal.models import ActorKind, Case, Payment, SettlementOffer
 from portal.models.base import utcnow
 from portal.services import audit
 from portal.services.cases.locking import lock_case
+from portal.services.casework.actions import lock_for_action
 from portal.services.casework.money import balance_of
 from portal.services.clock import today
 from portal.services.payments import checkout
@@ -167,10 +168,9 @@ def make_offer(
 ) -> SettlementOffer:
     """A collector's one-off offer: `amount` by `deadline`; it withdraws any open offer.
     Raises ActionNotAllowed, CaseChanged or OfferInvalid (nothing saved); commits."""
-    case = lock_case(case_id, version)
+    case = lock_for_action(case_id, CaseAction.SETTLEMENT_OFFER, version)
     on = today()
     try:
-        check_action(CaseAction.SETTLEMENT_OFFER, case.status)
         terms = one_off_terms(balance_of(case.id), amount, deadline, on)
     except Exception:
         db.session.rollback()
